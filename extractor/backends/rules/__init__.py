@@ -1,0 +1,75 @@
+"""The template parser: the offline, deterministic backend (`--backend rules`)."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.backends.rules.funding import funding_from_narrative, read_funding_table, read_target_funding
+from extractor.backends.rules.header import read_header, report_year
+from extractor.backends.rules.indicators import IndicatorBlock, ScoringRows, TemplateRows
+from extractor.document import Chunk, Document
+from extractor.models import Project
+from extractor.normalize import normalize_text, squash
+from extractor.rows import read_rows
+
+_TABLE_TITLE = re.compile(
+    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?"
+    r"(?:评分情况表|评分情况分析表|评分表|指标体系表|评价表|自评表)$"
+)
+
+
+def scoring_name_from_title(title: str) -> str | None:
+    """"城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence."""
+    key = squash(normalize_text(title).text)
+    if not key.endswith("表") or re.search(r"[，,：:。]", key):
+        return None
+    m = _TABLE_TITLE.match(key)
+    return m.group(1) if m and m.group(1) else None
+
+
+class RulesBackend:
+    name = "rules"
+
+    def extract(self, chunk: Chunk, document: Document) -> list[Project]:
+        if chunk.kind != "form" or chunk.form is None:
+            return []
+        rows = read_rows(chunk.text, base=chunk.start)
+        context_rows = read_rows(chunk.context)
+        header = read_header(rows, chunk.title, chunk.context)
+        if chunk.form == "evaluation_scoring":
+            block: IndicatorBlock = ScoringRows(document.locate).read(rows)
+        else:
+            block = TemplateRows(document.locate).read(rows)
+        if chunk.form in ("project_target", "department_target"):
+            funding = read_target_funding(rows, document.locate)
+        else:
+            funding = read_funding_table(rows, document.locate)
+        name = header.name
+        year = header.year
+        if chunk.form == "evaluation_scoring":
+            around = read_header(context_rows, "", "")
+            name = scoring_name_from_title(chunk.title) or name or around.name
+            header.department = header.department or around.department
+            header.implementer = header.implementer or around.implementer
+            year = report_year(chunk.context + chunk.text) or year
+            if not funding:
+                line = funding_from_narrative(chunk.context)
+                funding = [line] if line else []
+        if year is None:
+            year = report_year(document.text[: chunk.start])
+        if not name and chunk.form.startswith("department"):
+            name = read_header(context_rows, "", "").name
+        project = Project(
+            id="",
+            name=name or "",
+            form=chunk.form,
+            year=year,
+            department=header.department,
+            implementer=header.implementer,
+            funding=funding,
+            indicators=block.indicators,
+            subtotals=block.subtotals,
+            total=block.total,
+            span=document.locate(chunk.start, chunk.end),
+        )
+        return [project]

@@ -1,0 +1,106 @@
+"""The vocabulary of the national templates (财政部 绩效指标体系): level labels, funding
+columns and rows, header fields. Nothing here is specific to one report."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.normalize import split_weight, squash
+
+# 一级指标 of self-evaluation and target forms.
+LEVEL1 = ("产出指标", "效益指标", "效果指标", "满意度指标")
+# 二级指标 under them. 成本指标 is a 二级 under 产出 in the templates these forms follow.
+LEVEL2 = (
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "满意度指标",
+)
+# Merged cells that label the whole indicator block, not a level.
+BLOCK_LABEL = re.compile(r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|绩效|年度|目标|指标|[（(]\d+分[）)])+$")
+GROUP_LABEL = re.compile(r"年度目标\s*(\d)|^目标\s*(\d)")
+
+
+def _canon(key: str, vocab: tuple[str, ...]) -> str | None:
+    """The vocabulary entry a label cell stands for, tolerating a lost last character
+    ("质量指" → "质量指标") but not other words."""
+    if key in vocab:
+        return key
+    for word in vocab:
+        if len(key) >= 3 and word.startswith(key) and len(word) - len(key) <= 1:
+            return word
+    return None
+
+
+def level1_of(text: str) -> tuple[str, float | None] | None:
+    """("产出指标", 50.0) for "产出 指标 (50 分)"; None when the cell is no level-1 label."""
+    label, weight = split_weight(text)
+    canon = _canon(label, LEVEL1)
+    return (canon, weight) if canon else None
+
+
+def level2_of(text: str) -> str | None:
+    label, _ = split_weight(text)
+    return _canon(label, LEVEL2)
+
+
+def is_block_label(text: str) -> bool:
+    return bool(BLOCK_LABEL.match(squash(text)))
+
+
+# --- funding -------------------------------------------------------------------------
+
+# Column header → FundingLine field; first match wins, so rates come before amounts.
+FUNDING_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    (r"到位时间", None),
+    (r"到位率", "received_rate"),
+    (r"执行率|支出率|使用率", "execution_rate"),
+    (r"年初预算", "initial_budget"),
+    (r"上年度?结转(金额|数)", "carried_in"),
+    (r"结余", "balance"),
+    (r"到位金额|实际到位|到位资金", "received"),
+    (r"全年执行|执行数|实际支出|支出金额|支出数", "executed"),
+    (r"全年预算|预算数|调整后预算|安排金额|预算安排|本年度安排", "budget"),
+    (r"分值|权重", "weight"),
+    (r"得分", "score"),
+)
+FUNDING_HEADER = re.compile(r"年初预算|全年预算|预算数|执行数|安排金额|到位金额|资金来源")
+
+
+def funding_field(header_cell: str) -> str | None:
+    key = squash(header_cell)
+    for pattern, name in FUNDING_COLUMNS:
+        if re.search(pattern, key):
+            return name
+    return None
+
+
+def funding_source(label: str) -> str:
+    """Row label → FundingLine.source ("total", "fiscal", "carryover", "other" or as printed)."""
+    key = re.sub(r"^其中[:：]?", "", squash(label)).rstrip(":：")
+    if re.search(r"资金总额|支出总额|^合计|^总计|^小计", key):
+        return "total"
+    if re.search(r"财政拨款", key):
+        return "fiscal"
+    if re.search(r"上年结转", key):
+        return "carryover"
+    if key == "其他资金":
+        return "other"
+    return key
+
+
+FUNDING_ROW = re.compile(r"资金总额|支出总额|财政拨款|上年结转|其他资金|^合计|^总计|财政$|资金$|支出$")
+
+# --- header fields --------------------------------------------------------------------
+
+NAME_LABEL = re.compile(r"^(项目名称|项目名|项目/|部门名称|预算[（(]单位[）)]名称|单位名称)")
+DEPARTMENT_LABEL = re.compile(r"^(项目主管部门|主管部门|主管部|主管音|主管)")
+IMPLEMENTER_LABEL = re.compile(r"^(项目实施单位|实施单位)")
+LABEL_FRAGMENT = re.compile(r"^(名称|称|.称|部门|单位|项目|/)$")
+YEAR = re.compile(r"(20\d\d)\s*年")

@@ -1,0 +1,1 @@
+"""Ingest: read a file into a `Document` of pages with row text."""

@@ -1,0 +1,234 @@
+"""Normalise messy OCR text deterministically.
+
+Two levels:
+- `normalize_text` rewrites a whole page (full-width digits, compatibility ideographs,
+  LaTeX fragments, HTML tags) and returns an offset map back to the original, so spans
+  computed on the clean text still point at the source.
+- cell helpers (`clean_cell`, `parse_number`, `parse_value`, …) read one table cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractor.models import Value
+
+# --- page level ---------------------------------------------------------------------
+
+_LATEX_OPS = {
+    r"\geq": "≥",
+    r"\geqslant": "≥",
+    r"\ge": "≥",
+    r"\leq": "≤",
+    r"\leqslant": "≤",
+    r"\le": "≤",
+    r"\%": "%",
+    r"\cdots": "…",
+    r"\ldots": "…",
+    r"\times": "×",
+}
+_LATEX_CMD = re.compile(r"\\[a-zA-Z]+|\\%")
+_INLINE_MATH = re.compile(r"\$([^$\n]{1,80})\$")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]*)?/?>")
+_SUPERSCRIPT = re.compile(r"\^\{([^{}\n]{0,10})\}")
+
+
+def _char_fold(ch: str) -> str:
+    """Fold one character: full-width ASCII digits/signs to half width, CJK
+    compatibility ideographs to unified ones. Chinese punctuation stays as printed."""
+    code = ord(ch)
+    if 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F:
+        return unicodedata.normalize("NFKC", ch)
+    if 0xFF10 <= code <= 0xFF19 or ch in "．％＋－＜＞＝":
+        return unicodedata.normalize("NFKC", ch)
+    if 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return unicodedata.normalize("NFKC", ch)
+    if ch in "\u3000\u00a0":
+        return " "
+    if ch in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
+@dataclass
+class NormalizedText:
+    """Clean text plus, for each clean character, its offset in the original."""
+
+    text: str
+    origin: list[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if not self.origin:
+            return start, end
+        s = self.origin[min(start, len(self.origin) - 1)]
+        e = self.origin[min(max(end - 1, 0), len(self.origin) - 1)] + 1
+        return s, max(e, s)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.origin: list[int] = []
+
+    def add(self, text: str, at: int) -> None:
+        for ch in text:
+            self.chars.append(ch)
+            self.origin.append(at)
+
+
+def _latex_to_text(body: str) -> str:
+    out = _LATEX_CMD.sub(lambda m: _LATEX_OPS.get(m.group(0), ""), body)
+    out = out.replace("{", "").replace("}", "")
+    return re.sub(r"\s+", "", out) if re.search(r"[≥≤%]", out) else out.strip()
+
+
+def normalize_text(raw: str) -> NormalizedText:
+    """Rewrite LaTeX fragments and HTML tags, fold characters, keep an offset map."""
+    out = _Builder()
+    pos = 0
+    pattern = re.compile(f"{_INLINE_MATH.pattern}|{_HTML_TAG.pattern}|{_SUPERSCRIPT.pattern}")
+    for m in pattern.finditer(raw):
+        for i in range(pos, m.start()):
+            out.add(_char_fold(raw[i]), i)
+        if m.group(1) is not None:  # $...$
+            out.add(_latex_to_text(m.group(1)), m.start())
+        elif m.group(2) is not None:  # ^{...}
+            out.add(m.group(2), m.start())
+        else:  # an HTML tag: a block tag becomes a space so words do not glue
+            out.add(" ", m.start())
+        pos = m.end()
+    for i in range(pos, len(raw)):
+        out.add(_char_fold(raw[i]), i)
+    text = "".join(out.chars)
+    return NormalizedText(text=text, origin=out.origin)
+
+
+# --- cell level ---------------------------------------------------------------------
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}（）()“”、，：:])\s+(?=[{_CJK}（）()“”、，：:])")
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace: the form of names and labels in the output."""
+    return re.sub(r"\s+", "", text)
+
+
+def clean_cell(text: str) -> str:
+    """A cell's text with words broken by OCR spaces joined ("年初预 算数" → "年初预算数");
+    spaces between Latin words kept single."""
+    text = normalize_text(text).text
+    text = _SPACE_BETWEEN_CJK.sub("", text.strip())
+    return re.sub(r"\s+", " ", text)
+
+
+# A number possibly broken by OCR spaces: "1, 085. 68", "8 0", "100. 00 %".
+_SPLIT_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?: *, *\d{3})+|\d+(?: +\d+)*)(?: *\. *(\d+))?")
+
+
+def _join_digits(text: str) -> str:
+    return re.sub(r"[ ,]", "", text)
+
+
+def parse_number(text: str | None) -> float | None:
+    """A cell that is a number ("1, 085. 68" → 1085.68, "105.68%" → 105.68, "—" → None).
+
+    Returns None unless the whole cell is one number (with an optional % or 分)."""
+    if text is None:
+        return None
+    t = normalize_text(text).text.strip()
+    t = re.sub(r"\s*(%|％|分|万元|元)$", "", t)
+    t = t.strip()
+    if not t or not re.fullmatch(r"[+-]?[\d\s,]*\.?[\d\s]*", t) or not re.search(r"\d", t):
+        return None
+    digits = re.sub(r"\s", "", t)
+    if digits.count(",") and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", digits):
+        # A comma that is not a thousands separator: not a plain number.
+        return None
+    try:
+        return float(digits.replace(",", ""))
+    except ValueError:
+        return None
+
+
+_OPS = {"≥": "≥", ">=": "≥", "≧": "≥", "≤": "≤", "<=": "≤", "≦": "≤", "=": "=", ">": ">", "<": "<"}
+_OP_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("不高于", "≤"), ("不超过", "≤"), ("小于等于", "≤")]
+_VALUE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def join_number_spaces(text: str) -> str:
+    """Join digits split by OCR spaces inside a value: "8 0%" → "80%", "1, 114. 03" → "1114.03"."""
+
+    def fix(m: re.Match[str]) -> str:
+        whole = _join_digits(m.group(1))
+        return whole + ("." + _join_digits(m.group(2)) if m.group(2) else "")
+
+    return _SPLIT_NUMBER.sub(fix, text)
+
+
+def parse_value(text: str | None, op_hint: str | None = None) -> Value | None:
+    """A target or actual cell as a `Value`: raw text, comparison sign, number, unit."""
+    if text is None:
+        return None
+    raw = squash(normalize_text(text).text)
+    if not raw:
+        return None
+    compact = join_number_spaces(normalize_text(text).text)
+    compact = squash(compact)
+    op: str | None = None
+    for sign in (">=", "<=", "≥", "≤", "≧", "≦", "=", ">", "<"):
+        if compact.startswith(sign):
+            op = _OPS[sign]
+            compact = compact[len(sign) :]
+            break
+    if op is None:
+        for word, sign in _OP_WORDS:
+            if compact.startswith(word):
+                op = sign
+                break
+    number: float | None = None
+    unit: str | None = None
+    m = _VALUE_NUMBER.search(compact)
+    # Only read a number when the cell is "number + unit" (optionally after the sign),
+    # not a sentence that happens to contain digits.
+    if m and m.start() == 0:
+        number = float(m.group(0))
+        rest = compact[m.end() :]
+        unit = rest or None
+        if unit is not None and not _looks_like_unit(unit):
+            number, unit = None, None
+    if op is None and op_hint in _OPS.values():
+        op = op_hint
+    return Value(raw=squash(join_number_spaces(normalize_text(text).text)), op=op, number=number, unit=unit)  # type: ignore[arg-type]
+
+
+_UNIT = re.compile(r"^(%|‰|[万亿千百]?[元人次户家条份套种项个台件所座辆名批场篇期册本间天小时日月年分秒]{1,4}|平方米|立方米|公里|千米|米|吨|亩|万人次|人次|人/年|元/人/年|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$")
+
+
+def _looks_like_unit(text: str) -> bool:
+    return bool(_UNIT.match(text))
+
+
+_WEIGHT_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")
+
+
+def split_weight(label: str) -> tuple[str, float | None]:
+    """"产出指标(50分)" → ("产出指标", 50.0); "决策（15分）" → ("决策", 15.0)."""
+    text = squash(normalize_text(label).text)
+    m = re.search(r"[（(](\d+(?:\.\d+)?)分?[)）]?$", text)
+    if not m:
+        m2 = re.search(r"[（(](\d+(?:\.\d+)?)分", text)
+        if m2:
+            return text[: m2.start()], float(m2.group(1))
+        return text, None
+    return text[: m.start()], float(m.group(1))
+
+
+_INDICATOR_PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
+
+
+def strip_indicator_prefix(name: str) -> str:
+    """"指标 1: 慢性病鉴定" → "慢性病鉴定"."""
+    return _INDICATOR_PREFIX.sub("", name.strip())
