@@ -1,0 +1,52 @@
+"""`extractor eval`: register with `app.command("eval")(eval_command)`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from eval.harness import EvalError, evaluate
+from eval.report import render, to_json, to_markdown
+
+DEFAULT_GOLDEN = Path("golden")
+
+
+def eval_command(
+    golden: Annotated[
+        Path, typer.Option(help="Folder of golden <doc_id>.json files, documents in docs/.")
+    ] = DEFAULT_GOLDEN,
+    backend: Annotated[
+        str, typer.Option(help="Extraction backend to run: rules, llm or hybrid.")
+    ] = "rules",
+    pred: Annotated[
+        Path | None,
+        typer.Option(help="Score existing outputs (<doc_id>.json) instead of running."),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the full report as JSON here.")
+    ] = None,
+    md_out: Annotated[
+        Path | None, typer.Option("--md", help="Write a Markdown summary (PR comment) here.")
+    ] = None,
+    worst: Annotated[int, typer.Option(help="How many of the worst mismatches to show.")] = 15,
+) -> None:
+    """Score the extractor against the golden files: field P/R/F1, flags, worst mismatches."""
+    console = Console()
+    if not console.is_terminal:  # CI logs: rich would wrap everything at 80 columns
+        console = Console(width=160)
+    try:
+        report = evaluate(golden, pred_dir=pred, backend=backend)
+    except EvalError as exc:
+        Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
+        raise typer.Exit(code=2) from exc
+    render(report, console, worst=worst)
+    if json_out is not None:
+        json_out.write_text(to_json(report) + "\n", encoding="utf-8")
+        console.print(f"JSON report written to {json_out}", highlight=False)
+    if md_out is not None:
+        md_out.write_text(to_markdown(report, worst=worst), encoding="utf-8")
+        console.print(f"Markdown report written to {md_out}", highlight=False)

@@ -1,0 +1,138 @@
+"""The evaluation harness: golden files in, an `EvalReport` out.
+
+    golden_dir/<doc_id>.json     a GoldenDocument per document
+    golden_dir/docs/<doc_id>.*   the document itself (.txt, .pdf, .md, .html)
+    pred_dir/<doc_id>.json       optional: existing extractor outputs (DocumentResult)
+
+Without `pred_dir` the pipeline (`extractor.pipeline.extract_document`) runs on each
+document. A document that cannot be extracted (or has no prediction file) is scored as
+all-missing and its error is reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from eval.normalize import decimals_of
+from eval.results import EvalReport
+from eval.scoring import DocumentInput, score_documents
+from extractor.models import DocumentResult, GoldenDocument
+
+Extract = Callable[..., Any]
+
+
+class EvalError(Exception):
+    """The eval cannot run: no golden files, a broken golden, no pipeline. Shown as is."""
+
+
+def golden_files(golden_dir: Path) -> list[Path]:
+    if not golden_dir.is_dir():
+        raise EvalError(f"{golden_dir}: golden folder not found")
+    files = sorted(p for p in golden_dir.glob("*.json") if p.is_file())
+    if not files:
+        raise EvalError(
+            f"{golden_dir}: no golden files (<doc_id>.json) in this folder; "
+            "see golden/README.md for how to add a document"
+        )
+    return files
+
+
+def number_precisions(value: Any, path: str = "") -> dict[str, int]:
+    """Decimals of every non-integer number as written in the JSON (parsed as Decimal)."""
+    found: dict[str, int] = {}
+    if isinstance(value, Decimal):
+        found[path] = decimals_of(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found |= number_precisions(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found |= number_precisions(item, f"{path}[{index}]")
+    return found
+
+
+def load_golden(path: Path) -> tuple[GoldenDocument, dict[str, int]]:
+    """A golden document and the printed precision of its numbers (golden path → decimals)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        golden = GoldenDocument.model_validate_json(text)
+    except ValidationError as exc:
+        raise EvalError(f"{path}: not a valid golden document:\n{exc}") from exc
+    if golden.doc_id != path.stem:
+        raise EvalError(f"{path}: doc_id {golden.doc_id!r} differs from the file name")
+    data = json.loads(text, parse_float=Decimal)
+    return golden, number_precisions(data.get("projects", []), "projects")
+
+
+def load_prediction(pred_dir: Path, doc_id: str) -> tuple[DocumentResult | None, str | None]:
+    path = pred_dir / f"{doc_id}.json"
+    if not path.is_file():
+        return None, f"no prediction file {path}"
+    try:
+        return DocumentResult.model_validate_json(path.read_text(encoding="utf-8")), None
+    except (ValidationError, UnicodeDecodeError) as exc:
+        return None, f"{path}: not a valid extractor output: {exc}"
+
+
+def find_document(golden_dir: Path, doc_id: str) -> Path | None:
+    docs = golden_dir / "docs"
+    if not docs.is_dir():
+        return None
+    candidates = sorted(p for p in docs.iterdir() if p.is_file() and p.stem == doc_id)
+    return candidates[0] if candidates else None
+
+
+def load_pipeline() -> Extract:
+    try:
+        from extractor.pipeline import extract_document
+    except ImportError as exc:
+        raise EvalError(
+            f"the extraction pipeline is not available ({exc}); "
+            "score existing outputs with --pred DIR instead"
+        ) from exc
+    return extract_document
+
+
+def run_pipeline(
+    extract: Extract, golden_dir: Path, doc_id: str, backend: str
+) -> tuple[DocumentResult | None, str | None]:
+    path = find_document(golden_dir, doc_id)
+    if path is None:
+        return None, f"no document {golden_dir / 'docs' / doc_id}.* to extract"
+    try:
+        result = extract(path, backend=backend)
+        if not isinstance(result, DocumentResult):
+            result = DocumentResult.model_validate(result)
+    except Exception as exc:  # any failure of one document is reported, the rest go on
+        return None, f"extraction failed: {type(exc).__name__}: {exc}"
+    return result, None
+
+
+def evaluate(golden_dir: Path, pred_dir: Path | None = None, backend: str = "rules") -> EvalReport:
+    """Score the extractor (or the outputs in `pred_dir`) against every golden file."""
+    golden_dir = Path(golden_dir)
+    files = golden_files(golden_dir)
+    if pred_dir is not None and not Path(pred_dir).is_dir():
+        raise EvalError(f"{pred_dir}: prediction folder not found")
+    extract = load_pipeline() if pred_dir is None else None
+    items: list[DocumentInput] = []
+    for path in files:
+        golden, precision = load_golden(path)
+        if pred_dir is not None:
+            pred, error = load_prediction(Path(pred_dir), golden.doc_id)
+        else:
+            assert extract is not None
+            pred, error = run_pipeline(extract, golden_dir, golden.doc_id, backend)
+        items.append(DocumentInput(golden=golden, pred=pred, error=error, precision=precision))
+    return score_documents(
+        items,
+        golden_dir=str(golden_dir),
+        pred_dir=str(pred_dir) if pred_dir is not None else None,
+        backend=backend if pred_dir is None else None,
+    )

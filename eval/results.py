@@ -1,0 +1,149 @@
+"""The report the eval produces (pydantic, so `.model_dump_json()` serves machines)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, computed_field
+
+from extractor.models import Span
+
+
+def _ratio(numerator: int, denominator: int, other_denominator: int) -> float:
+    """numerator / denominator; 1.0 when there is nothing to score on either side."""
+    if denominator:
+        return numerator / denominator
+    return 1.0 if other_denominator == 0 else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+class Counts(BaseModel):
+    """Field outcomes. P = TP/(TP+FD+FA), R = TP/(TP+FD+FN)."""
+
+    tp: int = 0
+    fd: int = 0
+    fn: int = 0
+    fa: int = 0
+
+    def add(self, outcome: str) -> None:
+        attr = outcome.lower()
+        setattr(self, attr, getattr(self, attr) + 1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float:
+        return _ratio(self.tp, self.tp + self.fd + self.fa, self.tp + self.fd + self.fn)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float:
+        return _ratio(self.tp, self.tp + self.fd + self.fn, self.tp + self.fd + self.fa)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+
+class FlagCounts(BaseModel):
+    """Validator flags: predicted vs expected, one-to-one matches."""
+
+    expected: int = 0
+    predicted: int = 0
+    matched: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float:
+        return _ratio(self.matched, self.predicted, self.expected)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float:
+        return _ratio(self.matched, self.expected, self.predicted)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    def merge(self, other: FlagCounts) -> None:
+        self.expected += other.expected
+        self.predicted += other.predicted
+        self.matched += other.matched
+
+
+class RecordCounts(BaseModel):
+    """How many records of one type the golden and the prediction hold, and how many aligned."""
+
+    golden: int = 0
+    predicted: int = 0
+    matched: int = 0
+
+
+MismatchKind = Literal["wrong", "missing", "extra", "missing_record", "extra_record"]
+
+
+class Mismatch(BaseModel):
+    """A field (or a whole record) the prediction got wrong, with where to look."""
+
+    doc_id: str
+    project: str  # project name (golden's, else predicted)
+    record_type: Literal["project", "funding", "indicator"]
+    kind: MismatchKind
+    field: str  # generic field id ("indicator.score"), or the record type for a record
+    path: str  # golden path, e.g. "projects[2].indicators[4].score"; predicted path if extra
+    pred_path: str | None = None
+    expected: Any = None
+    found: Any = None
+    span: Span | None = None  # the predicted record's span (the golden's for a missing one)
+    fields: int = 1  # fields counted against the score (a record: all of its fields)
+    cost: float = 1.0  # ranking key: FD = 2 + error size, FN/FA = 1, a record = its sum
+
+
+class FlagIssue(BaseModel):
+    """An expected flag the validator did not raise, or a flag it raised unexpectedly."""
+
+    doc_id: str
+    kind: Literal["missed", "unexpected"]
+    rule: str
+    project: str | None = None  # project name
+    path: str  # golden path for missed; predicted path (mapped when possible) for unexpected
+    text: str = ""  # the golden note or the flag's message
+
+
+class DocumentReport(BaseModel):
+    doc_id: str
+    counts: Counts = Field(default_factory=Counts)
+    by_record_type: dict[str, Counts] = Field(default_factory=dict)
+    records: dict[str, RecordCounts] = Field(default_factory=dict)
+    flags: FlagCounts = Field(default_factory=FlagCounts)
+    error: str | None = None  # the extraction failed: everything counts as missing
+
+
+class FlagReport(BaseModel):
+    overall: FlagCounts = Field(default_factory=FlagCounts)
+    by_rule: dict[str, FlagCounts] = Field(default_factory=dict)
+    issues: list[FlagIssue] = Field(default_factory=list)
+
+
+class EvalReport(BaseModel):
+    golden_dir: str | None = None
+    pred_dir: str | None = None
+    backend: str | None = None  # None when scoring existing predictions
+    comparison_rules: list[str] = Field(default_factory=list)
+    overall: Counts = Field(default_factory=Counts)
+    by_record_type: dict[str, Counts] = Field(default_factory=dict)
+    by_field: dict[str, Counts] = Field(default_factory=dict)
+    documents: list[DocumentReport] = Field(default_factory=list)
+    flags: FlagReport = Field(default_factory=FlagReport)
+    mismatches: list[Mismatch] = Field(default_factory=list)  # worst first, all of them
+
+    def document(self, doc_id: str) -> DocumentReport:
+        for doc in self.documents:
+            if doc.doc_id == doc_id:
+                return doc
+        raise KeyError(doc_id)

@@ -1,0 +1,131 @@
+"""`extractor` command line: a thin layer over `extractor.pipeline`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from extractor.backends import get_backend
+from extractor.errors import InputError
+from extractor.models import DocumentResult
+from extractor.pipeline import SUPPORTED_SUFFIXES, extract_document, write_result
+
+app = typer.Typer(
+    help="从预算绩效报告（自评表、目标表、评价报告）中抽取指标与资金记录，并校验其中的算术。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def _main() -> None:
+    """预算绩效报告抽取与校验工具。"""
+
+
+def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to process, and the paths that could not be used with the reason."""
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.exists():
+            problems.append((path, "文件或目录不存在"))
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                problems.append((path, "目录中没有可处理的报告（.txt .pdf .md .html）"))
+            files.extend(found)
+        else:
+            files.append(path)
+    return files, problems
+
+
+def _summary_table(results: list[DocumentResult]) -> Table:
+    table = Table(title="抽取结果", show_lines=False)
+    for column in ("文档", "表单", "指标", "资金行", "错误", "警告", "提示"):
+        table.add_column(column, justify="right" if column != "文档" else "left")
+    for result in results:
+        severities = [f.severity for f in result.flags]
+        table.add_row(
+            result.doc_id,
+            str(len(result.projects)),
+            str(sum(len(p.indicators) for p in result.projects)),
+            str(sum(len(p.funding) for p in result.projects)),
+            str(severities.count("error")),
+            str(severities.count("warning")),
+            str(severities.count("info")),
+        )
+    return table
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（.txt .pdf .md .html）")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录，每个文档一个 JSON")] = Path("out"),
+    backend: Annotated[str, typer.Option(help="抽取后端：rules（离线模板解析）")] = "rules",
+) -> None:
+    """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
+    try:
+        get_backend(backend)
+    except ValueError as exc:
+        err.print(f"[red]参数错误[/red]: {exc}")
+        raise typer.Exit(2) from None
+    files, problems = collect_inputs(paths)
+    results: list[DocumentResult] = []
+    failed = list(problems)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=len(files) < 2,
+    ) as progress:
+        task = progress.add_task("抽取中", total=len(files))
+        for path in files:
+            progress.update(task, description=f"抽取 {path.name}")
+            try:
+                result = extract_document(path, backend=backend)
+                write_result(result, out)
+                results.append(result)
+            except InputError as exc:
+                failed.append((path, str(exc)))
+            progress.advance(task)
+    if results:
+        console.print(_summary_table(results))
+        console.print(f"已写入 {len(results)} 个文件到 {out}/")
+    for path, reason in failed:
+        err.print(f"[red]失败[/red] {path}: {reason}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("schema")
+def schema_command(
+    write: Annotated[bool, typer.Option("--write", help="重新生成 schemas/ 下的文件")] = False,
+) -> None:
+    """打印（或重新生成）输出结果的 JSON Schema。"""
+    from extractor import schema
+
+    if write:
+        for path in schema.write():
+            console.print(f"已写入 {path}")
+        return
+    console.print_json(schema.generate()["result.schema.json"])
+
+
+def _register_optional_commands() -> None:
+    """Commands whose modules live outside the core stages."""
+    from eval.cli import eval_command
+
+    app.command("eval", help="在金标准文件上评估抽取与校验的准确率。")(eval_command)
+
+
+_register_optional_commands()

@@ -1,0 +1,171 @@
+"""The template parser on made-up forms, one per layout the templates produce.
+
+The forms here are invented (not taken from the golden documents) so that the tests
+show the rules are about the templates, not about one report.
+"""
+
+from pathlib import Path
+
+from extractor.models import DocumentResult
+from extractor.pipeline import extract_document
+
+SELF_EVALUATION = """\
+项目支出绩效自评表
+（2023 年度）
+
+项目名称\t\t乡村道路养护经费\t\t\t\t\t
+主管部门\t\t101-某县交通运输局\t\t实施单位\t101002-某县公路中心\t\t
+项目资金 (万元)\t\t\t年初预 算数\t全年预算数\t全年执行 数\t分值\t执行率\t得分
+\t\t年度资金总额:\t50\t48.5\t40.2\t10\t82.89%\t8.29
+\t\t其中: 本年财政 拨款\t50\t48.5\t40.2\t—\t\t
+\t\t上年结转资金\t0\t0\t0\t—\t\t
+\t\t其他资金\t\t\t\t—\t\t
+年度总体目标\t预期目标\t\t\t实际完成情况\t\t\t
+\t完成道路养护\t\t\t基本完成\t\t\t
+绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施
+\t产出 指标 (50 分)\t数量 指标\t指标 1: 养护里程\t≥ 1 2 0 公里\t118 公里\t20\t19\t雨季停工
+\t\t\t指标 2: 桥梁检查\t4 次\t4 次\t10\t10\t
+\t\t质量指标\t指标 1: 路面合格率\t$\\geq 95\\%$\t96%\t10\t10\t
+\t成本指标\t指标 1: 养护成本\t≤50 万元\t40.2 万元\t10\t10\t
+\t效益指标(30分)\t社会效益 指标\t指标 1: 群众出行便利\t明显改善\t明显改善\t15\t15\t
+\t\t生态效益指标\t本指标不适用\t\t\t\t\t
+可持续影响 指标\t\t指标 1: 长效养护机制\t建立\t建立\t15\t15\t
+满意 度指 标(10 分)\t满意度指标\t指标 1: 沿线群众满意度\t≥90%\t92%\t10\t10\t
+总分\t\t\t\t\t\t100\t98.29\t
+"""
+
+TARGET = """\
+2023年特定目标类项目绩效目标表
+单位：万元
+项目名称\t社区养老服务补助\t项目负责人及电话\t张三 12345678
+主管部门\t某区民政局\t实施单位\t某区养老服务中心
+资金情况 (万元)\t年度资金总额:\t300
+\t其中: 财政拨款\t300
+\t其他资金\t
+总体目标\t年度目标
+\t为老年人提供助餐服务。
+绩效指标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t指标权重
+\t产出指标\t数量指标\t助餐服务人次\t≥\t5000人次\t30
+\t\t质量指标\t食品安全事故\t≤\t0次\t20
+\t\t时效指标\t补助发放及时率\t=\t100%\t20
+\t效果指标\t服务对象满意度指标\t老年人满意度\t≥\t90%\t30
+"""
+
+SCORING = """\
+某市环境监测项目支出绩效评价报告
+
+项目名称：环境监测能力建设
+主管部门：某市生态环境局
+实施单位：某市环境监测站
+
+2021年度该项目年初预算金额为200万元，实际到位资金180万元，资金到位率90%，预算支出171万元，预算执行率95%。
+
+评分详情见下表：
+\t一级
+指标
+\t二级指标
+\t三级指标
+\t分值
+\t得分
+
+\t决策
+（20分）
+\t项目立项
+（10分）
+\t立项依据
+充分性
+（10分）
+\t10
+\t10
+
+\t
+\t资金投入
+（10分）
+\t预算编制
+科学性
+（10分）
+\t10
+\t8
+
+\t产出
+（80分）
+\t产出数量
+（80分）
+\t监测点位完成率
+（80分）
+\t80
+\t76
+
+\t总分
+\t100
+\t94
+
+
+三、结论
+"""
+
+
+def _run(tmp_path: Path, name: str, text: str) -> DocumentResult:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_document(path, validate=False)
+
+
+def test_self_evaluation_form(tmp_path: Path) -> None:
+    result = _run(tmp_path, "self.txt", SELF_EVALUATION)
+    (project,) = result.projects
+    assert (project.name, project.form, project.year) == ("乡村道路养护经费", "project_self_evaluation", 2023)
+    assert (project.department, project.implementer) == ("101-某县交通运输局", "101002-某县公路中心")
+    total, fiscal, carry = project.funding
+    assert (total.source, total.initial_budget, total.budget, total.executed) == ("total", 50, 48.5, 40.2)
+    assert (total.weight, total.execution_rate, total.score) == (10, 82.89, 8.29)
+    assert (fiscal.source, fiscal.weight) == ("fiscal", None)
+    assert carry.source == "carryover" and carry.budget == 0
+    # the empty 其他资金 row is left out; 本指标不适用 is not an indicator
+    assert len(project.funding) == 3
+    names = [i.name for i in project.indicators]
+    assert names == ["养护里程", "桥梁检查", "路面合格率", "养护成本", "群众出行便利", "长效养护机制", "沿线群众满意度"]
+    first = project.indicators[0]
+    assert (first.level1, first.level2, first.weight, first.score) == ("产出指标", "数量指标", 20, 19)
+    assert first.target is not None and (first.target.op, first.target.number, first.target.unit) == ("≥", 120, "公里")
+    assert first.deviation_reason == "雨季停工"
+    # a 二级指标 printed in the 一级 column stays a 二级指标 under its 一级
+    cost = project.indicators[3]
+    assert (cost.level1, cost.level2) == ("产出指标", "成本指标")
+    assert project.indicators[2].target is not None and project.indicators[2].target.raw == "≥95%"
+    lasting = project.indicators[5]
+    assert (lasting.level1, lasting.level2) == ("效益指标", "可持续影响指标")
+    satisfaction = project.indicators[6]
+    assert (satisfaction.level1, satisfaction.level2) == ("满意度指标", "满意度指标")
+    assert [(s.level1, s.weight) for s in project.subtotals] == [("产出指标", 50), ("效益指标", 30), ("满意度指标", 10)]
+    assert (project.total.weight, project.total.score) == (100, 98.29)
+    # every record points back at its row in the source
+    assert first.span is not None and first.span.page == 1
+    assert "养护里程" in SELF_EVALUATION[first.span.start : first.span.end]
+
+
+def test_target_form(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "target.txt", TARGET).projects
+    assert (project.name, project.form, project.year) == ("社区养老服务补助", "project_target", 2023)
+    assert [(f.source, f.budget) for f in project.funding] == [("total", 300), ("fiscal", 300)]
+    first = project.indicators[0]
+    assert (first.nature, first.weight, first.score, first.actual) == ("≥", 30, None, None)
+    assert first.target is not None and (first.target.raw, first.target.op, first.target.number) == ("5000人次", "≥", 5000)
+    assert [i.level2 for i in project.indicators] == ["数量指标", "质量指标", "时效指标", "服务对象满意度指标"]
+    assert project.indicators[3].level1 == "效果指标"
+
+
+def test_scoring_table_in_block_layout_with_narrative_funding(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "report.txt", SCORING).projects
+    assert (project.name, project.form, project.year) == ("环境监测能力建设", "evaluation_scoring", 2021)
+    assert (project.department, project.implementer) == ("某市生态环境局", "某市环境监测站")
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in project.indicators] == [
+        ("决策", "项目立项", "立项依据充分性", 10, 10),
+        ("决策", "资金投入", "预算编制科学性", 10, 8),
+        ("产出", "产出数量", "监测点位完成率", 80, 76),
+    ]
+    assert [(s.level1, s.weight) for s in project.subtotals] == [("决策", 20), ("产出", 80)]
+    assert (project.total.weight, project.total.score) == (100, 94)
+    (line,) = project.funding
+    assert (line.initial_budget, line.budget, line.received, line.received_rate) == (200, 200, 180, 90)
+    assert (line.executed, line.execution_rate) == (171, 95)
