@@ -107,8 +107,9 @@ def normalize_text(raw: str) -> NormalizedText:
 
 # --- cell level ---------------------------------------------------------------------
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}（）()“”、，：:])\s+(?=[{_CJK}（）()“”、，：:])")
+# Whitespace between two non-ASCII characters is an OCR break inside a word; next to
+# Latin letters or digits it may be meant ("DRG 试点", "12 次").
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 def squash(text: str) -> str:
@@ -154,7 +155,6 @@ def parse_number(text: str | None) -> float | None:
 
 
 _OPS = {"≥": "≥", ">=": "≥", "≧": "≥", "≤": "≤", "<=": "≤", "≦": "≤", "=": "=", ">": ">", "<": "<"}
-_OP_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("不高于", "≤"), ("不超过", "≤"), ("小于等于", "≤")]
 _VALUE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -169,46 +169,49 @@ def join_number_spaces(text: str) -> str:
 
 
 def parse_value(text: str | None, op_hint: str | None = None) -> Value | None:
-    """A target or actual cell as a `Value`: raw text, comparison sign, number, unit."""
+    """A target or actual cell as a `Value`: raw text, comparison sign, number, unit.
+
+    The number is read when the cell states one quantity ("≥9977人", "支付24.32万元",
+    "2家县级医院" → 2 家); a cell with several numbers or a date has none."""
     if text is None:
         return None
-    raw = squash(normalize_text(text).text)
+    raw = squash(join_number_spaces(normalize_text(text).text))
     if not raw:
         return None
-    compact = join_number_spaces(normalize_text(text).text)
-    compact = squash(compact)
+    compact = raw
     op: str | None = None
     for sign in (">=", "<=", "≥", "≤", "≧", "≦", "=", ">", "<"):
         if compact.startswith(sign):
             op = _OPS[sign]
             compact = compact[len(sign) :]
             break
-    if op is None:
-        for word, sign in _OP_WORDS:
-            if compact.startswith(word):
-                op = sign
-                break
-    number: float | None = None
-    unit: str | None = None
-    m = _VALUE_NUMBER.search(compact)
-    # Only read a number when the cell is "number + unit" (optionally after the sign),
-    # not a sentence that happens to contain digits.
-    if m and m.start() == 0:
-        number = float(m.group(0))
-        rest = compact[m.end() :]
-        unit = rest or None
-        if unit is not None and not _looks_like_unit(unit):
-            number, unit = None, None
     if op is None and op_hint in _OPS.values():
         op = op_hint
-    return Value(raw=squash(join_number_spaces(normalize_text(text).text)), op=op, number=number, unit=unit)  # type: ignore[arg-type]
+    number, unit = _quantity(compact)
+    return Value(raw=raw, op=op, number=number, unit=unit)  # type: ignore[arg-type]
+
+
+def _quantity(text: str) -> tuple[float | None, str | None]:
+    numbers = list(_VALUE_NUMBER.finditer(text))
+    if len(numbers) != 1:
+        return None, None
+    m = numbers[0]
+    rest = text[m.end() :]
+    if re.match(r"^\d{4}$", m.group(0)) and rest.startswith("年"):
+        return None, None  # a year, not a quantity
+    if m.start() > 0 and not rest:
+        return None, None  # "第3" style ordinals and labels ending in a digit
+    return float(m.group(0)), _unit_prefix(rest)
+
+
+def _unit_prefix(rest: str) -> str | None:
+    for size in range(min(len(rest), 8), 0, -1):
+        if _UNIT.match(rest[:size]):
+            return rest[:size]
+    return None
 
 
 _UNIT = re.compile(r"^(%|‰|[万亿千百]?[元人次户家条份套种项个台件所座辆名批场篇期册本间天小时日月年分秒]{1,4}|平方米|立方米|公里|千米|米|吨|亩|万人次|人次|人/年|元/人/年|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$")
-
-
-def _looks_like_unit(text: str) -> bool:
-    return bool(_UNIT.match(text))
 
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")

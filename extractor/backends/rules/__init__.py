@@ -53,7 +53,8 @@ class RulesBackend:
             header.implementer = header.implementer or around.implementer
             year = report_year(chunk.context + chunk.text) or year
             if not funding:
-                line = funding_from_narrative(chunk.context)
+                # the report's own words about its funding, before or after the table
+                line = funding_from_narrative(chunk.context + document.text[chunk.end :])
                 funding = [line] if line else []
         if year is None:
             year = report_year(document.text[: chunk.start])

@@ -24,6 +24,8 @@ def header_columns(row: Row) -> list[str | None] | None:
     if len(filled) < 3 or not FUNDING_HEADER.search(row.key):
         return None
     fields = [funding_field(text) for text in filled[1:]]
+    while fields and fields[0] is None:  # more cells of the row-label header ("预算执行情况")
+        fields.pop(0)
     known = [f for f in fields if f]
     if len(known) < 2 or not ({"budget", "executed", "received", "initial_budget"} & set(known)):
         return None
@@ -100,15 +102,17 @@ def read_funding_table(rows: list[Row], locate: Locate) -> list[FundingLine]:
     fields: list[str | None] | None = None
     weight: float | None = None
     unit = "万元"
+    skip: int | None = None
     for i, row in enumerate(rows):
         if is_indicator_header(row):
             break
-        if not row.is_table:
+        if not row.is_table or i == skip:
             continue
         columns = header_columns(row)
         if columns:
-            if i + 1 < len(rows):
-                columns = _merge_subheader(row, rows[i + 1]) or columns
+            merged = _merge_subheader(row, rows[i + 1]) if i + 1 < len(rows) else None
+            if merged:
+                columns, skip = merged, i + 1
             fields, unit = columns, _unit(rows[max(0, i - 1) : i + 1])
             m = _WEIGHT_IN_HEADER.search(row.key)
             weight = float(m.group(1)) if m else None

@@ -13,7 +13,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractor.backends.rules.labels import GROUP_LABEL, is_block_label, level1_of, level2_of
+from extractor.backends.rules.labels import (
+    GROUP_LABEL,
+    DEFAULT_LEVEL1,
+    families_of_level1,
+    family_of_level2,
+    fuzzy_label,
+    is_block_label,
+    is_debris,
+    level1_of,
+    level2_of,
+)
 from extractor.chunk import TOTAL_ROW, is_indicator_header
 from extractor.models import Indicator, Span, Subtotal, Total, Value
 from extractor.normalize import (
@@ -31,6 +41,7 @@ _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _OP_ONLY = re.compile(r"^(≥|≤|=|>|<|>=|<=|≧|≦)$")
 _NOT_APPLICABLE = "本指标不适用"
 _SUBTOTAL = re.compile(r"^(得分)?小计")
+_FOOTER = re.compile(r"^(其他说明|备注|说明|填报说明)")
 
 # Header cell → the column it announces, for the cells after 三级指标.
 _TAIL_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -105,6 +116,23 @@ def _total(row: Row, tail: list[str]) -> Total:
     return Total()
 
 
+def repair_level1(indicators: list[Indicator]) -> None:
+    """A merged 一级指标 cell prints its label in the middle of its rows, so rows above
+    the label carry the previous 一级 (or none). Where a row's 二级 belongs to another
+    一级 family than the one it got, it takes the next row's 一级 of the right family."""
+    for i, ind in enumerate(indicators):
+        family = family_of_level2(ind.level2)
+        if family is None or (ind.level1 and family in families_of_level1(ind.level1)):
+            continue
+        for later in indicators[i + 1 :]:
+            if later.group == ind.group and later.level1 and family in families_of_level1(later.level1):
+                ind.level1 = later.level1
+                break
+        else:
+            if not ind.level1:
+                ind.level1 = DEFAULT_LEVEL1[family]
+
+
 @dataclass
 class _Context:
     group: str | None = None
@@ -122,11 +150,18 @@ class TemplateRows:
         self.tail: list[str] = []
 
     def read(self, rows: list[Row]) -> IndicatorBlock:
+        self._read(rows)
+        repair_level1(self.block.indicators)
+        return self.block
+
+    def _read(self, rows: list[Row]) -> None:
         started = False
         for row in rows:
             if is_indicator_header(row):
                 started = True
                 self.tail = tail_columns(row) or self.tail
+                if "actual" in self.tail and "target" not in self.tail:
+                    self.tail.insert(self.tail.index("actual"), "target")
                 continue
             if not started or not row.is_table:
                 if not started:
@@ -139,7 +174,6 @@ class TemplateRows:
                 self.block.total = _total(row, self.tail)
                 break
             self._row(row)
-        return self.block
 
     def _group(self, row: Row) -> bool:
         """A department form's 年度目标N row: sets the group, gives its weight."""
@@ -154,22 +188,42 @@ class TemplateRows:
         return False
 
     def _labels(self, cells: list[Cell]) -> list[Cell]:
-        """Consume the level labels at the start of a row, updating the context."""
+        """Consume the level labels at the start of a row, updating the context. OCR
+        debris and garbled labels are consumed too, but only when the row keeps all
+        its values without them (so a name such as "满意度" is never eaten)."""
         rest = list(cells)
         labels: list[Cell] = []
-        while rest and (is_block_label(rest[0].text) or level1_of(rest[0].text) or level2_of(rest[0].text)):
-            cell = rest.pop(0)
-            if not is_block_label(cell.text):
+        while rest:
+            cell = rest[0]
+            exact = is_block_label(cell.text) or level1_of(cell.text) or level2_of(cell.text)
+            loose = not exact and (is_debris(cell.text) or fuzzy_label(cell.text)) and self._spare(rest)
+            if not (exact or loose):
+                break
+            rest.pop(0)
+            if not is_block_label(cell.text) and not is_debris(cell.text):
                 labels.append(cell)
         for k, cell in enumerate(labels):
             self._label(cell, has_next=k + 1 < len(labels))
         return rest
+
+    def _spare(self, cells: list[Cell]) -> bool:
+        """True when the first cell can go without losing a value or the name."""
+        if len(cells) < 2:
+            return False
+        with_it = len(self._assign(cells)[0])
+        fields, name = self._assign(cells[1:])
+        return len(fields) >= with_it and bool(name)
 
     def _label(self, cell: Cell, has_next: bool) -> None:
         """One level label. "满意度指标" is both a 一级 and a 二级 word: it is the 一级 when it
         carries a weight or another label follows, the 二级 when its 一级 is already open."""
         l1 = level1_of(cell.text)
         l2 = level2_of(cell.text)
+        if l1 is None and l2 is None:
+            fuzzy = fuzzy_label(cell.text)
+            if fuzzy is None:
+                return
+            l1, l2 = ((fuzzy[1], split_weight(cell.text)[1]), None) if fuzzy[0] == 1 else (None, fuzzy[1])
         as_level1 = l1 is not None and (l2 is None or l1[1] is not None or has_next or self.ctx.level1 != l1[0])
         if l1 is not None and as_level1:
             self.ctx.level1, self.ctx.level2 = l1[0], None
@@ -184,7 +238,7 @@ class TemplateRows:
         if not rest or any(_NOT_APPLICABLE in c.key for c in rest):
             return
         fields, name_cells = self._assign(rest)
-        if not name_cells:
+        if not name_cells or not fields and _FOOTER.match(name_cells[0].key):
             return
         name = strip_indicator_prefix(squash(" ".join(c.text for c in name_cells)))
         if not name or self.ctx.level1 is None and self.ctx.level2 is None and not fields:
@@ -260,7 +314,7 @@ class ScoringRows:
 
     def read(self, rows: list[Row]) -> IndicatorBlock:
         started = False
-        for row in rows:
+        for row in self._joined(rows):
             if is_indicator_header(row):
                 started = True
                 self._header(row)
@@ -274,6 +328,24 @@ class ScoringRows:
                 break
             self._row(row)
         return self.block
+
+    @staticmethod
+    def _joined(rows: list[Row]) -> list[Row]:
+        """A block-layout row that a stray blank line cut in two comes back as one: a
+        row shorter than the header is continued by the next short row."""
+        width = 0
+        out: list[Row] = []
+        for row in rows:
+            if is_indicator_header(row):
+                width = len(row.cells)
+            short = row.is_table and width and len(row.cells) < width
+            fits = bool(out) and len(out[-1].cells) + len(row.cells) <= width
+            if short and fits and out[-1].is_table and not is_indicator_header(out[-1]):
+                prev = out[-1]
+                out[-1] = Row(cells=prev.cells + row.cells, start=prev.start, end=row.end, is_table=True, raw=prev.raw + "\t" + row.raw)
+                continue
+            out.append(row)
+        return out
 
     def _header(self, row: Row) -> None:
         for i, cell in enumerate(row.cells):
@@ -298,7 +370,9 @@ class ScoringRows:
     def _row(self, row: Row) -> None:
         after = max(self.cols.values(), default=-1)
         numbers = [n for n in (bare_number(c.text) for c in row.cells[after + 1 :]) if n is not None]
-        if any(_SUBTOTAL.match(c.key) for c in row.cells):
+        marker = next((i for i, c in enumerate(row.cells) if _SUBTOTAL.match(c.key)), None)
+        if marker is not None:
+            numbers = [n for n in (bare_number(c.text) for c in row.cells[marker + 1 :]) if n is not None]
             if self.level1 and numbers:
                 weight = numbers[0] if len(numbers) >= 2 else None
                 self.block.add_subtotal(self.level1, weight, numbers[-1])

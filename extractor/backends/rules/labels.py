@@ -22,8 +22,40 @@ LEVEL2 = (
     "服务对象满意度指标",
     "满意度指标",
 )
+# Which 一级 a 二级 belongs to: 产出 (output), 效益/效果 (benefit), 满意度 (satisfaction).
+_LEVEL2_FAMILY = {
+    "数量指标": "output",
+    "质量指标": "output",
+    "时效指标": "output",
+    "成本指标": "output",
+    "经济效益指标": "benefit",
+    "社会效益指标": "benefit",
+    "生态效益指标": "benefit",
+    "可持续影响指标": "benefit",
+    "服务对象满意度指标": "satisfaction",
+    "满意度指标": "satisfaction",
+}
+_LEVEL1_FAMILIES = {
+    "产出指标": {"output"},
+    "效益指标": {"benefit"},
+    "效果指标": {"benefit", "satisfaction"},  # older templates put 满意度 under 效果
+    "满意度指标": {"satisfaction"},
+}
+
+
+DEFAULT_LEVEL1 = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}
+
+
+def family_of_level2(level2: str | None) -> str | None:
+    return _LEVEL2_FAMILY.get(level2 or "")
+
+
+def families_of_level1(level1: str) -> set[str]:
+    return _LEVEL1_FAMILIES.get(level1, {"output", "benefit", "satisfaction"})
+
+
 # Merged cells that label the whole indicator block, not a level.
-BLOCK_LABEL = re.compile(r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|绩效|年度|目标|指标|[（(]\d+分[）)])+$")
+BLOCK_LABEL = re.compile(r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|年度绩|绩效|年度|年绩指|目标|对目标|対目标|指标|标|指|[（(]\d+分?[）)])+$")
 GROUP_LABEL = re.compile(r"年度目标\s*(\d)|^目标\s*(\d)")
 
 
@@ -52,6 +84,50 @@ def level2_of(text: str) -> str | None:
 
 def is_block_label(text: str) -> bool:
     return bool(BLOCK_LABEL.match(squash(text)))
+
+
+# Stems of level labels, for cells OCR garbled ("指标质量", "满度指", "效益"): stem → (level, label).
+_STEMS: tuple[tuple[str, int, str], ...] = (
+    ("服务对象", 2, "服务对象满意度指标"),
+    ("数量", 2, "数量指标"),
+    ("质量", 2, "质量指标"),
+    ("时效", 2, "时效指标"),
+    ("成本", 2, "成本指标"),
+    ("经济效益", 2, "经济效益指标"),
+    ("社会效益", 2, "社会效益指标"),
+    ("生态效益", 2, "生态效益指标"),
+    ("可持续", 2, "可持续影响指标"),
+    ("产出", 1, "产出指标"),
+    ("产指", 1, "产出指标"),
+    ("效益", 1, "效益指标"),
+    ("效果", 1, "效果指标"),
+    ("满意", 1, "满意度指标"),
+    ("满度", 1, "满意度指标"),
+)
+
+
+def fuzzy_label(text: str) -> tuple[int, str] | None:
+    """(level, label) for a short cell that is a garbled level label, else None.
+    Only cells made of label words are accepted: a name never passes."""
+    key = split_weight(text)[0]
+    if not key or len(key) > 10:
+        return None
+    for stem, level, label in _STEMS:
+        if stem in key:
+            rest = key.replace(stem, "", 1)
+            if len(rest) <= 4 and all(ch in "指标度意务对象满影响持续率" for ch in rest):
+                return level, label
+    return None
+
+
+_GARBAGE = re.compile(r"^[\d\W_]{1,6}$|^.$")
+
+
+def is_debris(text: str) -> bool:
+    """OCR debris before a name: stray digits, punctuation, one lone character, or a
+    short cell mixing digits with a character or two ("1日小小")."""
+    key = squash(text)
+    return bool(_GARBAGE.match(key)) or (len(key) <= 4 and bool(re.search(r"\d", key)) and not re.search(r"[%％]", key))
 
 
 # --- funding -------------------------------------------------------------------------

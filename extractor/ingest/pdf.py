@@ -1,0 +1,404 @@
+"""Read a text-layer PDF into a `Document` of pages with row text.
+
+Forms in these reports are ruled tables. Their plain text comes out one cell per line,
+with empty cells dropped and a merged cell's label printed in the middle of its rows, so
+the reader rebuilds the table instead: `page.find_tables()` gives the grid (cells, merged
+cells, boxes); every character of the text layer is put into the cell that holds its
+centre; each table row becomes one line of cells joined by tabs. A merged cell's text is
+written once, in the first row and column it covers; the positions it covers are empty
+strings. A cell's own line breaks are joined (no newline inside a cell). Text outside the
+tables is kept as lines, and tables and lines are ordered top to bottom.
+
+`Page.boxes` holds (start, end, x0, y0, x1, y1) for every cell and line written: offsets
+into the page text and the box on the page in PDF points.
+
+A page without a usable text layer is kept with empty text, `needs_ocr=True` and a note in
+`Document.notes`. Input that cannot be read raises `InputError` with the reason.
+
+Only CJK compatibility ideographs and radicals are normalised here (年 U+F98E → 年 U+5E74,
+⼯ U+2F2F → 工); full-width punctuation is left for the normaliser stage.
+"""
+
+from __future__ import annotations
+
+import inspect
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from extractor.document import Document, Page
+from extractor.errors import InputError
+
+MIN_TEXT_CHARS = 10  # fewer printable characters than this on an image page: needs OCR
+IMAGE_COVER = 0.5  # share of the page covered by images that makes it a scanned page
+PDF_MAGIC = b"%PDF-"
+HEAD_BYTES = 1024  # the PDF header may follow a little junk; readers accept 1 KB of it
+
+Box = tuple[int, int, float, float, float, float]
+Rect = tuple[float, float, float, float]
+
+# ---------------------------------------------------------------------------------------
+# Text helpers (shared with the markup reader)
+
+# CJK compatibility ideographs (and supplement), Kangxi radicals, CJK radicals supplement:
+# PDF fonts map some glyphs to these code points; NFKC gives the unified ideograph.
+_COMPAT_RANGES = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+
+
+def _compat_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for low, high in _COMPAT_RANGES:
+        for code in range(low, high + 1):
+            unified = unicodedata.normalize("NFKC", chr(code))
+            if unified != chr(code) and len(unified) == 1:
+                table[code] = unified
+    return table
+
+
+_COMPAT = _compat_table()
+
+
+def fix_compat_ideographs(text: str) -> str:
+    """Replace CJK compatibility ideographs / radicals by their unified forms (NFKC on
+    those code points only; every other character is left as it is). Keeps the length."""
+    return text.translate(_COMPAT)
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def join_cell_lines(lines: Iterable[str]) -> str:
+    """Join the lines of one cell: nothing between Chinese text (a wrapped line), one
+    space between two Latin / digit ends ("Data" + "Center")."""
+    out = ""
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if out and not _is_wide(out[-1]) and not _is_wide(line[0]):
+            out += " "
+        out += line
+    return out
+
+
+def clean_line(text: str) -> str:
+    """One output line: no tabs or line breaks inside, runs of spaces collapsed."""
+    return fix_compat_ideographs(" ".join(text.split()))
+
+
+# ---------------------------------------------------------------------------------------
+# Page content
+
+
+@dataclass
+class _Char:
+    c: str
+    bbox: Rect
+    baseline: float
+    line_key: tuple[int, int]  # (block, line) in MuPDF's reading of the page
+
+    @property
+    def cx(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+    @property
+    def height(self) -> float:
+        return max(self.bbox[3] - self.bbox[1], 1.0)
+
+
+@dataclass
+class _Cell:
+    bbox: Rect
+    chars: list[_Char] = field(default_factory=list)
+
+
+@dataclass
+class _Grid:
+    bbox: Rect
+    rows: list[list[_Cell | None]]
+
+    def cells(self) -> Iterable[_Cell]:
+        return (cell for row in self.rows for cell in row if cell is not None)
+
+
+@dataclass
+class _Line:
+    text: str
+    bbox: Rect
+
+
+def _contains(rect: Rect, x: float, y: float) -> bool:
+    return rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]
+
+
+def _page_chars(page: pymupdf.Page) -> list[_Char]:
+    flags = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+    chars: list[_Char] = []
+    for b, block in enumerate(page.get_text("rawdict", flags=flags)["blocks"]):
+        for n, line in enumerate(block.get("lines", [])):
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    c = _unmapped(ch["c"])
+                    bbox = tuple(ch["bbox"])
+                    chars.append(_Char(c, bbox, ch["origin"][1], (b, n)))  # type: ignore[arg-type]
+    return chars
+
+
+def _unmapped(c: str) -> str:
+    """A glyph without a Unicode mapping comes out as a control character; show it."""
+    if len(c) == 1 and unicodedata.category(c) == "Cc" and not c.isspace():
+        return "\ufffd"
+    return c
+
+
+def _table_options() -> dict[str, bool]:
+    """Ruled tables only: PyMuPDF 2 gates line-found tables by its layout model by default
+    (slow, and it drops small or sparse grids); older versions have no such option."""
+    params = inspect.signature(pymupdf.table.find_tables).parameters
+    return {"use_layout": False} if "use_layout" in params else {}
+
+
+_TABLE_OPTIONS = _table_options()
+
+
+def _find_grids(page: pymupdf.Page) -> list[_Grid]:
+    grids = []
+    for table in page.find_tables(**_TABLE_OPTIONS).tables:
+        rows = [
+            [_Cell(tuple(cell)) if cell is not None else None for cell in row.cells]  # type: ignore[arg-type]
+            for row in table.rows
+        ]
+        if rows:
+            grids.append(_Grid(tuple(table.bbox), rows))  # type: ignore[arg-type]
+    return grids
+
+
+def _place_chars(chars: list[_Char], grids: list[_Grid]) -> list[_Char]:
+    """Put each character into the table cell holding its centre; return the others."""
+    outside = []
+    for ch in chars:
+        if not any(_place_in_grid(ch, grid) for grid in grids):
+            outside.append(ch)
+    return outside
+
+
+def _place_in_grid(ch: _Char, grid: _Grid) -> bool:
+    if not _contains(grid.bbox, ch.cx, ch.cy):
+        return False
+    for cell in grid.cells():
+        if _contains(cell.bbox, ch.cx, ch.cy):
+            cell.chars.append(ch)
+            return True
+    return False
+
+
+def _visual_lines(chars: Sequence[_Char]) -> list[list[_Char]]:
+    """Group characters into lines by baseline, top to bottom, each left to right."""
+    lines: list[list[_Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.baseline, c.bbox[0])):
+        if lines and abs(lines[-1][0].baseline - ch.baseline) <= 0.4 * ch.height:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c.bbox[0]) for line in lines]
+
+
+def _cell_text(cell: _Cell) -> str:
+    lines = ["".join(c.c for c in line) for line in _visual_lines(cell.chars)]
+    return fix_compat_ideographs(join_cell_lines(lines))
+
+
+def _outside_lines(chars: Sequence[_Char]) -> list[_Line]:
+    """Lines of text outside the tables, one per visual row (pieces side by side on the
+    same row joined by a space)."""
+    by_key: dict[tuple[int, int], list[_Char]] = {}
+    for ch in chars:
+        by_key.setdefault(ch.line_key, []).append(ch)
+    pieces = [_piece(group) for group in by_key.values()]
+    pieces = sorted((p for p in pieces if p.text), key=lambda p: (p.bbox[1], p.bbox[0]))
+    rows: list[list[_Line]] = []
+    for piece in pieces:
+        if rows and _same_row(rows[-1][0].bbox, piece.bbox):
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    return [_merge_row(row) for row in rows]
+
+
+def _piece(group: list[_Char]) -> _Line:
+    group = sorted(group, key=lambda c: c.bbox[0])
+    bbox = (
+        min(c.bbox[0] for c in group),
+        min(c.bbox[1] for c in group),
+        max(c.bbox[2] for c in group),
+        max(c.bbox[3] for c in group),
+    )
+    return _Line(clean_line("".join(c.c for c in group)), bbox)
+
+
+def _same_row(a: Rect, b: Rect) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _merge_row(row: list[_Line]) -> _Line:
+    row = sorted(row, key=lambda p: p.bbox[0])
+    bbox = (
+        min(p.bbox[0] for p in row),
+        min(p.bbox[1] for p in row),
+        max(p.bbox[2] for p in row),
+        max(p.bbox[3] for p in row),
+    )
+    return _Line(" ".join(p.text for p in row), bbox)
+
+
+# ---------------------------------------------------------------------------------------
+# Page text
+
+
+def _render(lines: list[_Line], grids: list[_Grid]) -> tuple[str, list[Box]]:
+    """Lines and tables top to bottom; a table row is one line of tab-separated cells."""
+    items: list[tuple[float, float, _Line | _Grid]] = [(ln.bbox[1], ln.bbox[0], ln) for ln in lines]
+    items += [(g.bbox[1], g.bbox[0], g) for g in grids]
+    out: list[str] = []
+    boxes: list[Box] = []
+    pos = 0
+    for _, _, item in sorted(items, key=lambda i: (i[0], i[1])):
+        rows = [_line_row(item)] if isinstance(item, _Line) else _grid_rows(item)
+        for cells in rows:
+            pos = _emit_row(cells, pos, out, boxes)
+    return "\n".join(out), boxes
+
+
+def _line_row(line: _Line) -> list[tuple[str, Rect | None]]:
+    return [(line.text, line.bbox)]
+
+
+def _grid_rows(grid: _Grid) -> list[list[tuple[str, Rect | None]]]:
+    return [
+        [(_cell_text(cell), cell.bbox) if cell is not None else ("", None) for cell in row]
+        for row in grid.rows
+    ]
+
+
+def _emit_row(
+    cells: list[tuple[str, Rect | None]], pos: int, out: list[str], boxes: list[Box]
+) -> int:
+    """Append one line; record a box per cell; return the offset of the next line."""
+    parts = []
+    start = pos
+    for i, (text, rect) in enumerate(cells):
+        if i:
+            start += 1  # the tab
+        if rect is not None:
+            boxes.append((start, start + len(text), *rect))
+        parts.append(text)
+        start += len(text)
+    out.append("\t".join(parts))
+    return start + 1  # the newline
+
+
+# ---------------------------------------------------------------------------------------
+# OCR need
+
+
+def _image_cover(page: pymupdf.Page) -> float:
+    area = abs(page.rect)
+    if not area:
+        return 0.0
+    covered = 0.0
+    for info in page.get_image_info():
+        rect = pymupdf.Rect(info["bbox"]) & page.rect
+        covered += abs(rect)
+    return min(covered / area, 1.0)
+
+
+def _ocr_note(page: pymupdf.Page, number: int, printable: int) -> tuple[bool, str | None]:
+    """Decide whether the page needs OCR: (needs_ocr, note)."""
+    if printable >= MIN_TEXT_CHARS:
+        return False, None
+    cover = _image_cover(page)
+    if printable == 0:
+        if cover == 0 and not page.get_drawings():
+            return False, f"第{number}页是空白页（没有文字、图像或图形）"
+        return True, f"第{number}页无文字层，需要OCR（OCR 尚未启用）"
+    if cover >= IMAGE_COVER:
+        return True, (
+            f"第{number}页几乎没有文字层（只有{printable}个字符，页面主要是图像），"
+            "需要OCR（OCR 尚未启用）"
+        )
+    return False, None
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def _open_pdf(path: Path) -> pymupdf.Document:
+    if not path.exists():
+        raise InputError(f"文件不存在：{path}")
+    if not path.is_file():
+        raise InputError(f"不是文件：{path}")
+    if path.stat().st_size == 0:
+        raise InputError("文件为空（0 字节），不是有效的 PDF")
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if PDF_MAGIC not in head:
+        raise InputError("不是 PDF 文件（文件开头没有 %PDF- 标记）")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except (RuntimeError, ValueError) as exc:
+        raise InputError(f"PDF 文件已损坏，无法打开（{exc}）") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise InputError("PDF 已加密，需要密码才能打开")
+    if doc.page_count == 0:
+        doc.close()
+        raise InputError("PDF 没有任何页面")
+    return doc
+
+
+def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
+    notes: list[str] = []
+    chars = _page_chars(page)
+    printable = sum(1 for c in chars if not c.c.isspace())
+    needs_ocr, note = _ocr_note(page, number, printable)
+    if note:
+        notes.append(note)
+    if needs_ocr or not printable:
+        return Page(number=number, text="", needs_ocr=needs_ocr), notes
+    try:
+        grids = _find_grids(page)
+    except Exception as exc:  # a table finder failure must not lose the page's text
+        notes.append(f"第{number}页表格识别失败（{exc}），按普通文字读取")
+        grids = []
+    outside = _place_chars(chars, grids)
+    text, boxes = _render(_outside_lines(outside), grids)
+    unmapped = text.count("\ufffd")
+    if unmapped:
+        notes.append(f"第{number}页有{unmapped}个字符无法映射到 Unicode（显示为 \ufffd）")
+    return Page(number=number, text=text, boxes=boxes), notes
+
+
+def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
+    """Read a PDF's text layer page by page into row text (see the module docstring)."""
+    path = Path(path)
+    doc = _open_pdf(path)
+    notes: list[str] = []
+    if doc.is_repaired:
+        notes.append("PDF 文件结构有损坏，已自动修复后读取，内容可能不完整")
+    pages: list[Page] = []
+    with doc:
+        for index in range(doc.page_count):
+            page, page_notes = _read_page(doc[index], index + 1)
+            pages.append(page)
+            notes.extend(page_notes)
+    return Document(doc_id=doc_id, path=str(path), sha256=sha256, pages=pages, notes=notes)

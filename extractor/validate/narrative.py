@@ -1,0 +1,975 @@
+"""Narrative rules: sentences that restate figures, checked against each other and
+against the tables.
+
+- `narrative.sum`: "共计 X 万元，其中：A、B、C" whose parts do not add up to X.
+- `narrative.rate`: a printed percentage that does not match its amounts — "完成年初预算
+  的 P%", "占 Q%", "比上年增加 D 万元，增长 R%", "使用率 P%", "A/B*100%=P%",
+  "得分率为 P%，评价标准分值 W 分，考评得分 S 分".
+- `narrative.conflict`: two different figures for the same quantity, or a narrative
+  figure that disagrees with the table it restates (score statements vs the scoring
+  table, a project's budget/executed amounts vs its funding line). At most one
+  conflict flag per prose unit: a reviewer reads the unit once.
+
+All flags have path "narrative" and project null (the golden convention); the span
+points at the figure in doubt when the document is at hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractor.models import Indicator, Project
+from extractor.validate.document_rules import name_key
+from extractor.validate.numbers import agrees, decimals, fmt, round_to, sums_agree, unit_of
+from extractor.validate.prose import MONEY_UNITS, Figure, ProseUnit
+from extractor.validate.report import Context
+
+_EPS = 1e-9
+_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|降低|提高|上升|比")
+
+
+def check_narrative(ctx: Context, units: list[ProseUnit]) -> None:
+    if not units:
+        return
+    emitter = _Emitter(ctx)
+    for unit in units:
+        check_sums(ctx, emitter, unit)
+        check_budget_completion(ctx, emitter, unit)
+        check_share(ctx, emitter, units, unit)
+        check_change(ctx, emitter, unit)
+        check_ratio_formula(ctx, emitter, unit)
+        check_named_rate(ctx, emitter, unit)
+        check_score_statements(ctx, emitter, unit)
+    check_bare_execution_rate(ctx, emitter, units)
+    check_repeated_sentences(ctx, emitter, units)
+    check_paired_figures(ctx, emitter, units)
+    check_restated_facts(ctx, emitter, units)
+    check_project_amounts(ctx, emitter, units)
+
+
+class _Emitter:
+    """Writes narrative flags; keeps one `narrative.conflict` per prose unit and
+    family of check (a cell whose score statements disagree three ways is one problem
+    for a reviewer; two different facts restated wrongly are two)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.conflicted: set[tuple[int, str]] = set()
+
+    def emit(
+        self,
+        rule: str,
+        unit: ProseUnit,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        expected: object = None,
+        found: object = None,
+        family: str = "",
+    ) -> None:
+        if rule == "narrative.conflict":
+            key = (id(unit), family)
+            if key in self.conflicted:
+                return
+            self.conflicted.add(key)
+        doc_start, doc_end = unit.doc_range(start, end)
+        self.ctx.flag(
+            rule,
+            project=None,
+            path="narrative",
+            message=message,
+            expected=expected,
+            found=found,
+            span=self.ctx.locate(doc_start, doc_end),
+        )
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def sentence_bounds(text: str, pos: int, stops: str = "。") -> tuple[int, int]:
+    """The sentence around `pos`: from after the previous stop to the next stop."""
+    start = max((text.rfind(ch, 0, pos) for ch in stops), default=-1) + 1
+    ends = [i for i in (text.find(ch, pos) for ch in stops) if i >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def _excerpt(unit: ProseUnit, start: int, end: int, width: int = 40) -> str:
+    text = unit.text[max(0, start) : end]
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _same_family(a: Figure, b: Figure) -> bool:
+    if a.kind == "money" and b.kind == "money":
+        return True
+    return a.kind == b.kind == "count" and a.unit == b.unit
+
+
+def _amounts_agree(total: Figure, parts: list[Figure]) -> bool:
+    """Sum check across figures, converting 元/万元/亿元 when they are mixed."""
+    if all(p.unit == total.unit for p in parts):
+        return sums_agree(total.value, [p.value for p in parts])
+    # Mixed money units: compare in 万元, allowing one unit of the coarsest printed digit.
+    figures = [total, *parts]
+    tolerance = max(
+        unit_of(decimals(f.value)) * MONEY_UNITS.get(f.unit or "", 1.0) for f in figures
+    )
+    return abs(total.in_wan() - math.fsum(p.in_wan() for p in parts)) <= tolerance + _EPS
+
+
+def _ratio_agrees(printed: float, numerator: float, denominator: float) -> bool:
+    return denominator > 0 and agrees(printed, numerator / denominator * 100)
+
+
+# --- narrative.sum ------------------------------------------------------------------
+
+_OF_WHICH = re.compile(r"其中")
+
+
+def _of_which_total(unit: ProseUnit, pos: int) -> Figure | None:
+    """The figure a "其中" breaks down: the last money or count figure before it, in its
+    own sentence or (for "…万元。其中：…") the one before."""
+    start, _ = sentence_bounds(unit.text, pos)
+    before = [f for f in unit.figures if f.start < pos and f.kind in ("money", "count")]
+    same = [f for f in before if f.start >= start]
+    if same:
+        return same[-1]
+    if unit.text[start:pos].strip("：:，,") == "":
+        previous_start, _ = sentence_bounds(unit.text, max(0, start - 2))
+        earlier = [f for f in before if f.start >= previous_start]
+        return earlier[-1] if earlier else None
+    return None
+
+
+def of_which_parts(unit: ProseUnit, pos: int, total: Figure) -> list[Figure]:
+    """The parts listed after "其中" up to the end of the sentence (or the next 其中)."""
+    end = unit.text.find("。", pos)
+    end = len(unit.text) if end < 0 else end
+    following = unit.text.find("其中", pos + 2)
+    if 0 <= following < end:
+        end = following
+    return [
+        f
+        for f in unit.figures
+        if pos < f.start < end and _same_family(f, total) and not _CHANGE_WORDS.search(f.label)
+    ]
+
+
+def check_sums(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
+    """ "共计 X，其中 A、B、C": with two or more parts they must add up to X; a single
+    part ("其中：小微企业 29.96 万元") may be a subset, so it only must not exceed X."""
+    rule = "narrative.sum"
+    for match in _OF_WHICH.finditer(unit.text):
+        total = _of_which_total(unit, match.start())
+        if total is None:
+            continue
+        parts = of_which_parts(unit, match.start(), total)
+        if not parts:
+            continue
+        ctx.ran()
+        if len(parts) == 1:
+            single = parts[0]
+            if single.in_wan() <= total.in_wan() + _EPS or _amounts_agree(total, parts):
+                continue
+        elif _amounts_agree(total, parts):
+            continue
+        unit_name = total.unit or ""
+        listed = " + ".join(f"{fmt(p.value)}{p.unit or ''}" for p in parts)
+        emitter.emit(
+            rule,
+            unit,
+            total.start,
+            parts[-1].end,
+            (
+                f"“{_excerpt(unit, total.start, total.end + 4)}”：其中各项 {listed} = "
+                f"{fmt(round_to(sum(p.value for p in parts), 4))}，不等于合计 "
+                f"{fmt(total.value)}{unit_name}"
+            ),
+            expected=total.value,
+            found=round_to(sum(p.value for p in parts), 4),
+        )
+
+
+# --- narrative.rate -----------------------------------------------------------------
+
+_COMPLETION = re.compile(r"完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的?(\d+(?:\.\d+)?)%")
+_BUDGET_LABEL = re.compile(r"预算")
+_SPENT_LABEL = re.compile(r"决算|执行|支出|完成")
+
+
+def check_budget_completion(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
+    """ "预算数为 A 万元，执行数为 B 万元，完成预算的 P%": P = B / A."""
+    rule = "narrative.rate"
+    for match in _COMPLETION.finditer(unit.text):
+        start, _ = sentence_bounds(unit.text, match.start())
+        money = [f for f in unit.figures if start <= f.start < match.start() and f.kind == "money"]
+        budget = next((f for f in money if _BUDGET_LABEL.search(f.label)), None)
+        spent = [
+            f for f in money if budget and f.start > budget.start and _SPENT_LABEL.search(f.label)
+        ]
+        if budget is None or not spent:
+            ctx.skip(rule)
+            continue
+        printed = float(match.group(1))
+        ctx.ran()
+        if _ratio_agrees(printed, spent[-1].in_wan(), budget.in_wan()):
+            continue
+        exact = spent[-1].in_wan() / budget.in_wan() * 100 if budget.value else float("nan")
+        emitter.emit(
+            rule,
+            unit,
+            match.start(),
+            match.end(),
+            (
+                f"完成预算的 {fmt(printed)}% 与 {fmt(spent[-1].value)} / {fmt(budget.value)} = "
+                f"{fmt(round_to(exact, 2))}% 不符"
+            ),
+            expected=round_to(exact, 2),
+            found=printed,
+        )
+
+
+_SHARE = re.compile(r"占([^，,。；;%\d]{0,24}?)的?(\d+(?:\.\d+)?)%")
+_YEAR_WORDS = re.compile(r"本年度|本年|全年|当年|\d{4}年度?|的")
+
+
+def _label_key(label: str) -> str:
+    return _YEAR_WORDS.sub("", name_key(label))
+
+
+def _denominator(
+    units: list[ProseUnit], unit: ProseUnit, numerator: Figure, key: str
+) -> Figure | None:
+    """What "占 <key> 的 Q%" is a share of.
+
+    Inside a "其中" list it is the list's total. Otherwise the closest earlier money
+    figure whose label ends with the named quantity ("占政府采购支出总额的 86.3%" →
+    "政府采购支出总额 334.95 万元"), in this unit or the ones before it."""
+    text = unit.text
+    of_which = text.rfind("其中", 0, numerator.start)
+    if of_which >= 0 and "。" not in text[of_which : numerator.start]:
+        total = _of_which_total(unit, of_which)
+        if total is not None and total.kind == "money":
+            return total
+    if len(key) < 2:
+        return None
+    index = next(i for i, u in enumerate(units) if u is unit)
+    for k in range(index, -1, -1):
+        candidates = units[k].figures
+        if k == index:
+            candidates = [f for f in candidates if f.start < numerator.start]
+        for figure in reversed(candidates):
+            if figure.kind == "money" and figure is not numerator:
+                label = _label_key(figure.label)
+                if label and label.endswith(key):
+                    return figure
+    return None
+
+
+def check_share(ctx: Context, emitter: _Emitter, units: list[ProseUnit], unit: ProseUnit) -> None:
+    """ "X 万元，占 <total> 的 Q%": Q = X / total."""
+    rule = "narrative.rate"
+    for match in _SHARE.finditer(unit.text):
+        start, _ = sentence_bounds(unit.text, match.start(), "。；;")
+        money = [f for f in unit.figures if start <= f.start < match.start() and f.kind == "money"]
+        if not money:
+            continue
+        numerator = money[-1]
+        denominator = _denominator(units, unit, numerator, _label_key(match.group(1)))
+        if denominator is None:
+            ctx.skip(rule)
+            continue
+        printed = float(match.group(2))
+        ctx.ran()
+        if _ratio_agrees(printed, numerator.in_wan(), denominator.in_wan()):
+            continue
+        exact = (
+            numerator.in_wan() / denominator.in_wan() * 100 if denominator.value else float("nan")
+        )
+        emitter.emit(
+            rule,
+            unit,
+            match.start(),
+            match.end(),
+            (
+                f"{fmt(numerator.value)}{numerator.unit} 占 {fmt(denominator.value)}"
+                f"{denominator.unit} 的比例应为 {fmt(round_to(exact, 2))}%，文中为 {fmt(printed)}%"
+            ),
+            expected=round_to(exact, 2),
+            found=printed,
+        )
+
+
+_CHANGE = re.compile(
+    r"(增加|减少)了?(\d+(?:\.\d+)?)(亿元|万元|元)[，,]?(?:同比)?(增长|下降)了?(\d+(?:\.\d+)?)%"
+)
+
+
+def check_change(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
+    """ "C 万元 … 比上年增加 D 万元，增长 R%": R = D / (C − D) (减少: C + D)."""
+    rule = "narrative.rate"
+    for match in _CHANGE.finditer(unit.text):
+        current = [f for f in unit.figures if f.end <= match.start() and f.unit == match.group(3)]
+        if not current or not re.search(r"比|较|相比", unit.text[current[-1].end : match.end()]):
+            ctx.skip(rule)
+            continue
+        now, delta = current[-1].value, float(match.group(2))
+        previous = now - delta if match.group(1) == "增加" else now + delta
+        printed = float(match.group(5))
+        ctx.ran()
+        if previous > 0 and agrees(printed, delta / previous * 100):
+            continue
+        exact = delta / previous * 100 if previous > 0 else float("nan")
+        emitter.emit(
+            rule,
+            unit,
+            match.start(),
+            match.end(),
+            (
+                f"{match.group(1)} {fmt(delta)}{match.group(3)}"
+                f"（上年 {fmt(round_to(previous, 4))}），"
+                f"{match.group(4)}应为 {fmt(round_to(exact, 2))}%，文中为 {fmt(printed)}%"
+            ),
+            expected=round_to(exact, 2),
+            found=printed,
+        )
+
+
+_RATIO_FORMULA = re.compile(r"(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)(?:[*×]100%?)?=(\d+(?:\.\d+)?)%")
+
+
+def check_ratio_formula(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
+    """A worked ratio in the text: "10.95/11.09*100%=98.74%"."""
+    rule = "narrative.rate"
+    for match in _RATIO_FORMULA.finditer(unit.text):
+        numerator, denominator, printed = (float(match.group(i)) for i in (1, 2, 3))
+        ctx.ran()
+        if _ratio_agrees(printed, numerator, denominator):
+            continue
+        exact = numerator / denominator * 100 if denominator else float("nan")
+        emitter.emit(
+            rule,
+            unit,
+            match.start(),
+            match.end(),
+            f"算式 {match.group(0)} 有误：{fmt(numerator)}/{fmt(denominator)} = "
+            f"{fmt(round_to(exact, 2))}%",
+            expected=round_to(exact, 2),
+            found=printed,
+        )
+
+
+_NAMED_RATE = re.compile(r"(使用|结余|节余|执行|支出|到位)率(?:为|达到?|是)?(\d+(?:\.\d+)?)%")
+
+
+def check_named_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
+    """ "总金额 1848.87 万元 … 使用 1643.99 万元，使用率 88.92%": the rate is the last
+    amount before it over the sentence's first (base) amount. A rate with only its
+    base before it ("总金额 X 万元，到位率 100%") says nothing checkable."""
+    rule = "narrative.rate"
+    for match in _NAMED_RATE.finditer(unit.text):
+        start, _ = sentence_bounds(unit.text, match.start())
+        money = [f for f in unit.figures if start <= f.start < match.start() and f.kind == "money"]
+        if len(money) < 2:
+            continue
+        base, numerator = money[0], money[-1]
+        printed = float(match.group(2))
+        ctx.ran()
+        if _ratio_agrees(printed, numerator.in_wan(), base.in_wan()):
+            continue
+        exact = numerator.in_wan() / base.in_wan() * 100 if base.value else float("nan")
+        emitter.emit(
+            rule,
+            unit,
+            match.start(),
+            match.end(),
+            (
+                f"{match.group(1)}率 {fmt(printed)}% 与 {fmt(numerator.value)} / "
+                f"{fmt(base.value)} = {fmt(round_to(exact, 2))}% 不符"
+            ),
+            expected=round_to(exact, 2),
+            found=printed,
+        )
+
+
+# --- score statements ---------------------------------------------------------------
+
+_NUM = r"(\d+(?:\.\d+)?)"
+# "评价标准分值 4 分，考评得分 4 分" / "（分值5分，得分5分）"
+_DECLARATION = re.compile(rf"(?:评价标准)?分值{_NUM}分[，,、]?(?:考评|评价|实际)?得分{_NUM}分")
+_RATE_BEFORE = re.compile(rf"得分率为?{_NUM}%[，,]?$")
+# "得 2 分", "得分2.5分", "本次得分为4分", "加权平均得分3.94分"; not "不得分", "共得"
+_ITEM = re.compile(rf"(?<![不共总])得(?:分为|分)?{_NUM}分")
+_DEDUCTION = re.compile(rf"扣{_NUM}分")
+_NAME_STOP = "，,。；;：:\n"
+_MARKER = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[.、．]|[①-⑳])+"
+)
+_NAME_SUFFIX = re.compile(r"(?:情况分析|分析|情况|指标)+$")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A score statement in prose: 分值 W 分, 得分 S 分, and what it is about."""
+
+    name: str
+    weight: float
+    score: float
+    start: int
+    end: int
+
+
+def _declarations(text: str) -> list[Declaration]:
+    found: list[Declaration] = []
+    for match in _DECLARATION.finditer(text):
+        head = match.start()
+        # A heading puts the statement in brackets after the name: "…分析（分值5分…".
+        if head > 0 and text[head - 1] in "（(":
+            head -= 1
+        name_start = max((text.rfind(ch, 0, head) for ch in _NAME_STOP), default=-1) + 1
+        found.append(
+            Declaration(
+                name=_MARKER.sub("", text[name_start:head]),
+                weight=float(match.group(1)),
+                score=float(match.group(2)),
+                start=match.start(),
+                end=match.end(),
+            )
+        )
+    return found
+
+
+def _items(text: str, start: int, end: int) -> list[float]:
+    return [float(m.group(1)) for m in _ITEM.finditer(text, start, end)]
+
+
+def decl_key(name: str) -> str:
+    """ "2、项目资金使用合规性情况分析" and the table's "资金使用合规性" compare equal."""
+    key = name_key(_MARKER.sub("", name))
+    key = _NAME_SUFFIX.sub("", key)
+    return key.removeprefix("项目") or key
+
+
+def _table_match(
+    projects: list[Project], name: str
+) -> tuple[str, float | None, float | None] | None:
+    """(label, weight, score) the scoring table gives the named item: one indicator of
+    that name, or the sum of a 二级/一级 group of that name. Ambiguous or unknown → None."""
+    key = decl_key(name)
+    if len(key) < 2:
+        return None
+    matches: list[tuple[str, float | None, float | None]] = []
+    for project in projects:
+        rows = [ind for ind in project.indicators if decl_key(ind.name) == key]
+        if len(rows) == 1:
+            matches.append((rows[0].name, rows[0].weight, rows[0].score))
+            continue
+        for level in ("level2", "level1"):
+            group = [
+                ind for ind in project.indicators if decl_key(getattr(ind, level) or "") == key
+            ]
+            if group:
+                matches.append((name, _sum_or_none(group, "weight"), _sum_or_none(group, "score")))
+                break
+    return matches[0] if len(matches) == 1 else None
+
+
+def _sum_or_none(rows: list[Indicator], field: str) -> float | None:
+    values = [getattr(row, field) for row in rows]
+    if any(v is None for v in values):
+        return None
+    return round_to(math.fsum(v for v in values if v is not None), 4)
+
+
+def _segment_problems(unit: ProseUnit, decls: list[Declaration], k: int) -> list[str]:
+    """What is wrong with declaration k judged by the text that follows it."""
+    text = unit.text
+    decl = decls[k]
+    end = decls[k + 1].start if k + 1 < len(decls) else len(text)
+    problems: list[str] = []
+    if decl.score > decl.weight + _EPS:
+        problems.append(f"{_about(decl)}得分 {fmt(decl.score)} 高于分值 {fmt(decl.weight)}")
+    items = _items(text, decl.end, end)
+    if items:
+        total = math.fsum(items)
+        complete = k + 1 < len(decls) or text[:end].rstrip().endswith(("。", "；", ";", "分"))
+        if total > decl.score + _EPS or (complete and not sums_agree(decl.score, items)):
+            listed = "+".join(fmt(i) for i in items)
+            summed = f" = {fmt(round_to(total, 4))}" if len(items) > 1 else ""
+            problems.append(
+                f"{_about(decl)}称得分 {fmt(decl.score)} 分，而其后所述得分为 {listed}{summed} 分"
+            )
+    deductions = [float(m.group(1)) for m in _DEDUCTION.finditer(text, decl.end, end)]
+    if len(deductions) == 1 and not sums_agree(decl.weight, [decl.score, deductions[0]]):
+        problems.append(
+            f"{_about(decl)}分值 {fmt(decl.weight)} 得分 {fmt(decl.score)}，"
+            f"却称扣 {fmt(deductions[0])} 分"
+        )
+    if not items and k + 2 < len(decls):
+        problems.extend(_children_problems(decls, k))
+    return problems
+
+
+def _about(decl: Declaration) -> str:
+    return f"“{decl.name}”" if decl.name else ""
+
+
+def _children_problems(decls: list[Declaration], k: int) -> list[str]:
+    """A statement with no items of its own, followed by statements whose weights add up
+    to its weight, is their parent: their scores must add up to its score too."""
+    parent = decls[k]
+    weights: list[float] = []
+    children: list[Declaration] = []
+    for child in decls[k + 1 :]:
+        weights.append(child.weight)
+        children.append(child)
+        if math.fsum(weights) >= parent.weight - _EPS:
+            break
+    if len(children) < 2 or not sums_agree(parent.weight, weights):
+        return []
+    scores = [c.score for c in children]
+    if sums_agree(parent.score, scores):
+        return []
+    return [
+        f"{_about(parent)}称得分 {fmt(parent.score)} 分，其下各项得分 "
+        f"{'+'.join(fmt(s) for s in scores)} = {fmt(round_to(math.fsum(scores), 4))}"
+    ]
+
+
+def _row_score(unit: ProseUnit) -> float | None:
+    """A table row's own 得分 cell ("8 分") next to the prose cell, if any."""
+    if unit.kind != "cell" or not unit.row_cells:
+        return None
+    last = unit.row_cells[-1]
+    if last == unit.text:
+        return None
+    match = re.fullmatch(rf"{_NUM}分?", last)
+    return float(match.group(1)) if match else None
+
+
+def check_score_statements(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
+    """Score statements in prose ("评价标准分值 8 分，考评得分 6 分", "（分值5分，得分5分）")
+    against the items that follow them, their own row's 得分 cell, the scoring table,
+    and the 得分率 printed before them."""
+    decls = _declarations(unit.text)
+    if not decls:
+        return
+    scoring = [p for p in ctx.result.projects if p.form == "evaluation_scoring"]
+    problems: list[str] = []
+    for k, decl in enumerate(decls):
+        ctx.ran()
+        problems.extend(_segment_problems(unit, decls, k))
+        _check_score_rate(ctx, emitter, unit, decl)
+        match = _table_match(scoring, decl.name)
+        if match is None:
+            continue
+        _label, weight, score = match
+        ctx.ran()
+        if weight is not None and not sums_agree(weight, [decl.weight]):
+            problems.append(f"“{decl.name}”分值 {fmt(decl.weight)}，评分表为 {fmt(weight)}")
+        if score is not None and not sums_agree(score, [decl.score]):
+            problems.append(f"“{decl.name}”得分 {fmt(decl.score)}，评分表为 {fmt(score)}")
+    row_score = _row_score(unit)
+    if row_score is not None:
+        ctx.ran()
+        if not sums_agree(row_score, [decls[0].score]):
+            problems.append(f"称得分 {fmt(decls[0].score)} 分，而本行得分栏为 {fmt(row_score)}")
+    if problems:
+        emitter.emit(
+            "narrative.conflict",
+            unit,
+            decls[0].start,
+            decls[-1].end,
+            "；".join(problems),
+            found=[d.score for d in decls],
+        )
+
+
+def _check_score_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit, decl: Declaration) -> None:
+    match = _RATE_BEFORE.search(unit.text, 0, decl.start)
+    if match is None:
+        return
+    printed = float(match.group(1))
+    ctx.ran()
+    if _ratio_agrees(printed, decl.score, decl.weight):
+        return
+    exact = decl.score / decl.weight * 100 if decl.weight else float("nan")
+    emitter.emit(
+        "narrative.rate",
+        unit,
+        match.start(),
+        decl.end,
+        f"得分率 {fmt(printed)}% 与 {fmt(decl.score)}/{fmt(decl.weight)} = "
+        f"{fmt(round_to(exact, 2))}% 不符",
+        expected=round_to(exact, 2),
+        found=printed,
+    )
+
+
+# --- the same statement twice with different figures ---------------------------------
+
+_SENTENCE_STOPS = re.compile(r"[。；;：:！？!?\n]")
+_MIN_TEMPLATE = 12  # characters of wording a repeated statement must share
+
+
+def _sentences(unit: ProseUnit) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in _SENTENCE_STOPS.finditer(unit.text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(unit.text):
+        yield start, len(unit.text)
+
+
+def check_repeated_sentences(ctx: Context, emitter: _Emitter, units: list[ProseUnit]) -> None:
+    """The same sentence printed twice with one figure changed ("发放30张…问卷，回收的
+    10份" vs "发放31张…问卷，回收的10份"): one of them is wrong.
+
+    Only sentences printed exactly twice, sharing at least one figure and enough wording,
+    count: a wording used three or more times is boilerplate filled in for different
+    items ("年初预算为 X 万元，支出决算为 Y 万元")."""
+    groups: dict[str, list[tuple[ProseUnit, int, int, tuple[float, ...]]]] = defaultdict(list)
+    for unit in units:
+        for start, end in _sentences(unit):
+            figures = [f for f in unit.figures if start <= f.start and f.end <= end]
+            if len(figures) < 2:
+                continue
+            template = re.sub(r"\d+(?:[.,]\d+)*", "#", unit.text[start:end])
+            if len(template.replace("#", "")) < _MIN_TEMPLATE:
+                continue
+            groups[template].append((unit, start, end, tuple(f.value for f in figures)))
+    for occurrences in groups.values():
+        if len(occurrences) != 2:
+            continue
+        (_, _, _, first), (unit, start, end, second) = occurrences
+        ctx.ran()
+        if first == second or not set(first) & set(second):
+            continue
+        emitter.emit(
+            "narrative.conflict",
+            unit,
+            start,
+            end,
+            (
+                f"同一表述前后数字不一致：“{_excerpt(unit, start, end)}”中为 "
+                f"{'、'.join(fmt(v) for v in second)}，前文为 {'、'.join(fmt(v) for v in first)}"
+            ),
+            expected=list(first),
+            found=list(second),
+        )
+
+
+# --- a count and its money, stated twice ---------------------------------------------
+
+_SPENDING_LABEL = re.compile(r"支出|金额|费用|款")
+
+
+def check_paired_figures(ctx: Context, emitter: _Emitter, units: list[ProseUnit]) -> None:
+    """ "救助 11.09 万人次，支出 3734.80 万元" and later "11.09 万人次，支出医疗救助费用
+    4730.8 万元": the same count paired with different spending is a conflict."""
+    seen: dict[tuple[float, str], Figure] = {}
+    for unit in units:
+        for start, end in _sentences_by(unit, "。；;"):
+            figures = [f for f in unit.figures if start <= f.start < end]
+            for anchor, nxt in itertools.pairwise(figures):
+                if anchor.kind != "count" or nxt.kind != "money":
+                    continue
+                if not _SPENDING_LABEL.search(nxt.label) or anchor.value <= 1:
+                    continue
+                key = (anchor.value, anchor.unit or "")
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = nxt
+                    continue
+                ctx.ran()
+                if _amounts_agree(first, [nxt]):
+                    continue
+                emitter.emit(
+                    "narrative.conflict",
+                    unit,
+                    nxt.start,
+                    nxt.end,
+                    (
+                        f"同为 {fmt(anchor.value)}{anchor.unit}，"
+                        f"此处{nxt.label} {fmt(nxt.value)}{nxt.unit}，"
+                        f"前文为{first.label} {fmt(first.value)}{first.unit}"
+                    ),
+                    expected=first.value,
+                    found=nxt.value,
+                )
+
+
+def _sentences_by(unit: ProseUnit, stops: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for i, ch in enumerate(unit.text):
+        if ch in stops:
+            if i > start:
+                yield start, i
+            start = i + 1
+    if start < len(unit.text):
+        yield start, len(unit.text)
+
+
+# --- project amounts in prose vs the funding tables -----------------------------------
+
+_FIELD_LABELS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"年初预算"), ("initial_budget",)),
+    (re.compile(r"预算"), ("budget", "initial_budget")),
+    (re.compile(r"执行数|决算|实际支出|支出数"), ("executed",)),
+)
+_AMOUNT_FIELDS = ("initial_budget", "budget", "received", "executed")
+
+
+def _projects_by_key(projects: list[Project]) -> dict[str, list[Project]]:
+    keyed: dict[str, list[Project]] = defaultdict(list)
+    for project in projects:
+        if project.funding:
+            keyed[name_key(project.name)].append(project)
+    return keyed
+
+
+def _funding_values(projects: list[Project], fields: tuple[str, ...]) -> list[float]:
+    values: list[float] = []
+    for project in projects:
+        lines = [line for line in project.funding if line.source == "total"] or project.funding
+        for line in lines:
+            # Tables in 元 are compared in 万元, like the prose figures.
+            scale = MONEY_UNITS.get(line.unit, 1.0)
+            values.extend(v * scale for v in (getattr(line, f) for f in fields) if v is not None)
+    return values
+
+
+def _named_project(keyed: dict[str, list[Project]], text: str) -> list[Project]:
+    """Projects named in a sentence (the longest name wins: "城乡医疗救助资金" over
+    "城乡医疗救助")."""
+    key = name_key(text)
+    names = [name for name in keyed if len(name) >= 4 and name in key]
+    if not names:
+        return []
+    return keyed[max(names, key=len)]
+
+
+def check_project_amounts(ctx: Context, emitter: _Emitter, units: list[ProseUnit]) -> None:
+    """Amounts the prose gives for a named project against the project's funding line:
+    "城乡医疗救助 3113 万元" (any of its amounts), and "城乡医疗救助项目…全年预算数为
+    1505.48 万元，执行数为 709.41 万元" (the matching column)."""
+    keyed = _projects_by_key(ctx.result.projects)
+    if not keyed:
+        return
+    for unit in units:
+        problem: tuple[Figure, str, list[float]] | None = None
+        for figure in unit.figures:
+            if figure.kind != "money":
+                continue
+            checked = _check_labelled_amount(keyed, unit, figure)
+            if checked is None:
+                continue
+            ctx.ran()
+            if checked[1] and problem is None:
+                problem = (figure, checked[0], checked[1])
+        if problem is not None:
+            figure, name, values = problem
+            emitter.emit(
+                "narrative.conflict",
+                unit,
+                figure.start,
+                figure.end,
+                (
+                    f"正文称“{name}”{figure.label} {fmt(figure.value)}{figure.unit}，"
+                    f"而表中为 {'、'.join(fmt(v) for v in sorted(set(values)))}"
+                ),
+                expected=sorted(set(values)),
+                found=figure.value,
+            )
+
+
+def _check_labelled_amount(
+    keyed: dict[str, list[Project]], unit: ProseUnit, figure: Figure
+) -> tuple[str, list[float]] | None:
+    """None when the figure is not a project amount; else (project name, table values
+    it disagrees with — empty when it agrees)."""
+    label = name_key(figure.label)
+    if label in keyed:
+        projects = keyed[label]
+        values = _funding_values(projects, _AMOUNT_FIELDS)
+        if not values:
+            return None
+        agree = any(_amounts_agree_value(figure, v) for v in values)
+        return projects[0].name, ([] if agree else values)
+    start, _ = sentence_bounds(unit.text, figure.start)
+    projects = _named_project(keyed, unit.text[start : figure.start])
+    if not projects:
+        return None
+    for pattern, fields in _FIELD_LABELS:
+        if pattern.search(figure.label):
+            values = _funding_values(projects, fields)
+            if not values:
+                return None
+            agree = any(_amounts_agree_value(figure, v) for v in values)
+            return projects[0].name, ([] if agree else values)
+    return None
+
+
+def _amounts_agree_value(figure: Figure, value: float) -> bool:
+    """A prose amount against a table amount in 万元."""
+    scale = MONEY_UNITS.get(figure.unit or "", 1.0)
+    tolerance = max(unit_of(decimals(figure.value)) * scale, unit_of(decimals(value)))
+    return abs(figure.in_wan() - value) <= tolerance / 2 + _EPS
+
+
+# --- a bare 执行率 against the table ---------------------------------------------------
+
+_BARE_RATE = re.compile(r"执行率[：:为是]?(\d+(?:\.\d+)?)%")
+_CONTEXT_UNITS = 15  # how far back a report's subject (its title) may be
+
+
+def _subject(
+    keyed: dict[str, list[Project]], units: list[ProseUnit], index: int, pos: int
+) -> list[Project]:
+    """The project a report passage is about: the nearest project name before `pos`
+    (in this unit, then the units before it — a report names its subject in its title)."""
+    for k in range(index, max(-1, index - _CONTEXT_UNITS), -1):
+        text = units[k].text if k != index else units[k].text[:pos]
+        found = _named_project(keyed, text)
+        if found:
+            return found
+    return []
+
+
+def _table_rates(projects: list[Project]) -> list[float]:
+    rates: list[float] = []
+    for project in projects:
+        for line in project.funding:
+            if line.source != "total":
+                continue
+            if line.execution_rate is not None:
+                rates.append(line.execution_rate)
+            if line.executed is not None and line.budget:
+                rates.append(line.executed / line.budget * 100)
+    return rates
+
+
+def check_bare_execution_rate(ctx: Context, emitter: _Emitter, units: list[ProseUnit]) -> None:
+    """ "执行率：100%" with no amounts beside it restates the table's rate for the
+    project the passage is about; it must match that project's funding line."""
+    rule = "narrative.rate"
+    keyed = _projects_by_key(ctx.result.projects)
+    if not keyed:
+        return
+    for index, unit in enumerate(units):
+        for match in _BARE_RATE.finditer(unit.text):
+            start, _ = sentence_bounds(unit.text, match.start())
+            if any(start <= f.start < match.start() and f.kind == "money" for f in unit.figures):
+                continue  # "预算 X 万元 … 执行率 P%" is check_named_rate's
+            projects = _subject(keyed, units, index, match.start())
+            rates = _table_rates(projects)
+            if not rates:
+                continue
+            printed = float(match.group(1))
+            ctx.ran()
+            if any(agrees(printed, rate) for rate in rates):
+                continue
+            emitter.emit(
+                rule,
+                unit,
+                match.start(),
+                match.end(),
+                (
+                    f"正文称执行率 {fmt(printed)}%，而“{projects[0].name}”表中执行率为 "
+                    f"{fmt(round_to(rates[0], 2))}%"
+                ),
+                expected=round_to(rates[0], 2),
+                found=printed,
+            )
+
+
+# --- the same facts restated with one figure changed ---------------------------------
+
+_FOLLOW_STOP = re.compile(r"[，,。；;：:、（）()“”\"\d]")
+_SHARED_FACTS = 2  # figures two passages must share to be telling the same story
+_GENERIC_WORDS = re.compile(
+    r"年初|全年|本年|上年|年度|预算|决算|执行|支出|收入|金额|资金|合计|总计|共计|小计|其中|实际|完成"
+    r"|[为是达共约计额数]"
+)
+
+
+def _context_figures(unit: ProseUnit) -> set[tuple[float, str]]:
+    """Telling figures of a passage: amounts and counts other than 0/1."""
+    return {
+        (f.value, f.unit or "")
+        for f in unit.figures
+        if (f.kind == "money" and f.value > 0) or (f.kind == "count" and f.value > 1)
+    }
+
+
+def _quantity_keys(unit: ProseUnit, figure: Figure) -> list[tuple[str, str, str]]:
+    """What a figure counts: the last words of its label ("…市民热线 391 件") or the
+    words right after its unit ("288 家定点医药机构开展…")."""
+    keys: list[tuple[str, str, str]] = []
+    tail = name_key(figure.label)[-4:]
+    # "年初预算为 X" names a column, not a quantity: every item has one.
+    if len(_GENERIC_WORDS.sub("", tail)) >= 2:
+        keys.append(("label", figure.unit or "", tail))
+    stop = _FOLLOW_STOP.search(unit.text, figure.end)
+    follow = unit.text[figure.end : stop.start() if stop else len(unit.text)][:8]
+    if len(follow) >= 3:
+        keys.append(("follow", figure.unit or "", follow))
+    return keys
+
+
+def _quantities(unit: ProseUnit) -> dict[tuple[str, str, str], set[float]]:
+    table: dict[tuple[str, str, str], set[float]] = defaultdict(set)
+    for figure in unit.figures:
+        if figure.kind in ("money", "count"):
+            for key in _quantity_keys(unit, figure):
+                table[key].add(figure.value)
+    return table
+
+
+def check_restated_facts(ctx: Context, emitter: _Emitter, units: list[ProseUnit]) -> None:
+    """Two passages that share several figures tell the same story (a summary and its
+    detail, a report and its form); a quantity both name (same unit, same words) with
+    different figures is a conflict: "组织辖区 288 家定点医药机构开展…自查自纠 … 119 家
+    … 142.95 万元" vs "指导辖区 283 家定点医药机构开展自查自纠 … 119 家 … 142.95 万元".
+    The same pair of figures is reported once however often it recurs."""
+    facts = [_context_figures(unit) for unit in units]
+    quantities = [_quantities(unit) for unit in units]
+    by_fact: dict[tuple[float, str], list[int]] = defaultdict(list)
+    reported: set[tuple[tuple[str, str, str], frozenset[float]]] = set()
+    for index, unit in enumerate(units):
+        shared: dict[int, int] = defaultdict(int)
+        for fact in facts[index]:
+            for earlier in by_fact[fact]:
+                shared[earlier] += 1
+            by_fact[fact].append(index)
+        for earlier, count in sorted(shared.items()):
+            if count < _SHARED_FACTS:
+                continue
+            for key in quantities[index].keys() & quantities[earlier].keys():
+                mine, theirs = quantities[index][key], quantities[earlier][key]
+                signature = (key, frozenset(mine | theirs))
+                ctx.ran()
+                if not mine.isdisjoint(theirs) or signature in reported:
+                    continue
+                reported.add(signature)
+                emitter.emit(
+                    "narrative.conflict",
+                    unit,
+                    0,
+                    len(unit.text),
+                    (
+                        f"同一事项前后数字不一致：“…{key[2]}”此处为 "
+                        f"{'、'.join(fmt(v) for v in sorted(mine))}{key[1]}，前文为 "
+                        f"{'、'.join(fmt(v) for v in sorted(theirs))}{key[1]}"
+                    ),
+                    expected=sorted(theirs),
+                    found=sorted(mine),
+                    family=f"fact:{key}",
+                )
