@@ -17,7 +17,7 @@ from extractor.backends import Backend, get_backend
 from extractor.chunk import chunk_document
 from extractor.document import Chunk, Document
 from extractor.errors import InputError
-from extractor.models import DocumentResult, Project, Source
+from extractor.models import FUNDING_NUMBER_FIELDS, DocumentResult, FundingLine, Project, Source
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -59,6 +59,20 @@ def load_document(path: Path) -> Document:
     raise InputError(f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 .txt .pdf .md .html）")
 
 
+def _merge_funding(ours: list[FundingLine], theirs: list[FundingLine]) -> list[FundingLine]:
+    """Funding lines of two views of one project: same source → fill missing amounts."""
+    merged = list(ours)
+    for line in theirs:
+        same = next((m for m in merged if m.source == line.source), None)
+        if same is None:
+            merged.append(line)
+            continue
+        for name in FUNDING_NUMBER_FIELDS:
+            if getattr(same, name) is None and getattr(line, name) is not None:
+                setattr(same, name, getattr(line, name))
+    return merged
+
+
 def _merge_scoring(projects: list[Project]) -> list[Project]:
     """A report that prints its indicator system twice (criteria and scores) is one
     project: keep the table with the most scored indicators and fill in from the other."""
@@ -83,7 +97,7 @@ def _merge_scoring(projects: list[Project]) -> list[Project]:
             best.year = best.year or other.year
             best.department = best.department or other.department
             best.implementer = best.implementer or other.implementer
-            best.funding = best.funding or other.funding
+            best.funding = _merge_funding(best.funding, other.funding)
         keep.append(best)
     return [p for p in projects if p.form != "evaluation_scoring" or p in keep]
 

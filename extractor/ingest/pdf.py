@@ -139,16 +139,65 @@ def _contains(rect: Rect, x: float, y: float) -> bool:
     return rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]
 
 
-def _page_chars(page: pymupdf.Page) -> list[_Char]:
+# Geometry. MuPDF gives the text layer in the page's unrotated space and find_tables'
+# cells in its displayed (rotated) space, and a landscape form may be stored sideways on
+# a portrait page. So each page is read in a *reading space*: the page displayed with the
+# quarter turn (0/90/180/270) that makes most of its text run left to right; the page's
+# rotation is set to that turn while it is read (in memory only) and put back after.
+# Boxes are reported in the page's own displayed space (`page.rect`, `get_pixmap`).
+
+_TURNS = (0, 90, 180, 270)
+_IDENTITY = pymupdf.Matrix(1, 0, 0, 1, 0, 0)
+
+
+def _is_identity(m: pymupdf.Matrix) -> bool:
+    return tuple(m) == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _map_rect(rect: Sequence[float], m: pymupdf.Matrix) -> Rect:
+    if _is_identity(m):
+        return (rect[0], rect[1], rect[2], rect[3])
+    r = pymupdf.Rect(rect) * m
+    return (r.x0, r.y0, r.x1, r.y1)
+
+
+def _reading_turn(lines: list[tuple[tuple[float, float], int]]) -> int:
+    """The page rotation under which the main text direction (weighted by characters)
+    runs left to right; `lines` holds (direction, character count) pairs in the unrotated
+    space. A page rotation of r degrees turns directions by `Matrix(r)`."""
+    votes: dict[tuple[int, int], int] = {}
+    for (dx, dy), count in lines:
+        if max(abs(dx), abs(dy)) > 0.9:
+            key = (round(dx), round(dy))
+            votes[key] = votes.get(key, 0) + count
+    if not votes:
+        return 0
+    dx, dy = max(votes.items(), key=lambda item: item[1])[0]
+    return next((t for t in _TURNS if (pymupdf.Point(dx, dy) * pymupdf.Matrix(t)).x > 0.5), 0)
+
+
+RawChar = tuple[dict, tuple[int, int]]
+
+
+def _raw_chars(page: pymupdf.Page) -> tuple[list[RawChar], int]:
+    """The characters of the text layer (unrotated space) and the reading turn."""
     flags = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES
-    chars: list[_Char] = []
+    raw: list[RawChar] = []
+    dirs: list[tuple[tuple[float, float], int]] = []
     for b, block in enumerate(page.get_text("rawdict", flags=flags)["blocks"]):
         for n, line in enumerate(block.get("lines", [])):
-            for span in line["spans"]:
-                for ch in span["chars"]:
-                    c = _unmapped(ch["c"])
-                    bbox = tuple(ch["bbox"])
-                    chars.append(_Char(c, bbox, ch["origin"][1], (b, n)))  # type: ignore[arg-type]
+            line_chars = [ch for span in line["spans"] for ch in span["chars"]]
+            dirs.append((tuple(line["dir"]), len(line_chars)))  # type: ignore[arg-type]
+            raw.extend((ch, (b, n)) for ch in line_chars)
+    return raw, _reading_turn(dirs)
+
+
+def _reading_chars(raw: list[RawChar], to_reading: pymupdf.Matrix) -> list[_Char]:
+    chars = []
+    for ch, key in raw:
+        baseline = (pymupdf.Point(ch["origin"]) * to_reading).y
+        bbox = _map_rect(ch["bbox"], to_reading)
+        chars.append(_Char(_unmapped(ch["c"]), bbox, baseline, key))
     return chars
 
 
@@ -170,14 +219,15 @@ _TABLE_OPTIONS = _table_options()
 
 
 def _find_grids(page: pymupdf.Page) -> list[_Grid]:
+    """Ruled tables of the page, in its displayed space (the reading space while read)."""
     grids = []
     for table in page.find_tables(**_TABLE_OPTIONS).tables:
         rows = [
-            [_Cell(tuple(cell)) if cell is not None else None for cell in row.cells]  # type: ignore[arg-type]
+            [_Cell(_map_rect(cell, _IDENTITY)) if cell is not None else None for cell in row.cells]
             for row in table.rows
         ]
         if rows:
-            grids.append(_Grid(tuple(table.bbox), rows))  # type: ignore[arg-type]
+            grids.append(_Grid(_map_rect(table.bbox, _IDENTITY), rows))
     return grids
 
 
@@ -264,8 +314,11 @@ def _merge_row(row: list[_Line]) -> _Line:
 # Page text
 
 
-def _render(lines: list[_Line], grids: list[_Grid]) -> tuple[str, list[Box]]:
-    """Lines and tables top to bottom; a table row is one line of tab-separated cells."""
+def _render(
+    lines: list[_Line], grids: list[_Grid], to_page: pymupdf.Matrix
+) -> tuple[str, list[Box]]:
+    """Lines and tables top to bottom; a table row is one line of tab-separated cells.
+    Boxes are mapped to the displayed page with `to_page`."""
     items: list[tuple[float, float, _Line | _Grid]] = [(ln.bbox[1], ln.bbox[0], ln) for ln in lines]
     items += [(g.bbox[1], g.bbox[0], g) for g in grids]
     out: list[str] = []
@@ -275,6 +328,8 @@ def _render(lines: list[_Line], grids: list[_Grid]) -> tuple[str, list[Box]]:
         rows = [_line_row(item)] if isinstance(item, _Line) else _grid_rows(item)
         for cells in rows:
             pos = _emit_row(cells, pos, out, boxes)
+    if not _is_identity(to_page):
+        boxes = [(s, e, *_map_rect(b, to_page)) for s, e, *b in boxes]
     return "\n".join(out), boxes
 
 
@@ -366,22 +421,42 @@ def _open_pdf(path: Path) -> pymupdf.Document:
     return doc
 
 
-def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
-    notes: list[str] = []
-    chars = _page_chars(page)
-    printable = sum(1 for c in chars if not c.c.isspace())
-    needs_ocr, note = _ocr_note(page, number, printable)
-    if note:
-        notes.append(note)
-    if needs_ocr or not printable:
-        return Page(number=number, text="", needs_ocr=needs_ocr), notes
+def _read_layout(
+    page: pymupdf.Page,
+    raw: list[RawChar],
+    to_shown: pymupdf.Matrix,
+    number: int,
+    notes: list[str],
+) -> tuple[str, list[Box]]:
+    """Row text of a page whose rotation is the reading turn; boxes mapped to the
+    page's displayed space with `to_shown` (unrotated → displayed)."""
+    chars = _reading_chars(raw, page.rotation_matrix)
     try:
         grids = _find_grids(page)
     except Exception as exc:  # a table finder failure must not lose the page's text
         notes.append(f"第{number}页表格识别失败（{exc}），按普通文字读取")
         grids = []
     outside = _place_chars(chars, grids)
-    text, boxes = _render(_outside_lines(outside), grids)
+    return _render(_outside_lines(outside), grids, page.derotation_matrix * to_shown)
+
+
+def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
+    notes: list[str] = []
+    raw, turn = _raw_chars(page)
+    printable = sum(1 for ch, _ in raw if not ch["c"].isspace())
+    needs_ocr, note = _ocr_note(page, number, printable)
+    if note:
+        notes.append(note)
+    if needs_ocr or not printable:
+        return Page(number=number, text="", needs_ocr=needs_ocr), notes
+    rotation, to_shown = page.rotation, page.rotation_matrix
+    if turn != rotation:
+        page.set_rotation(turn)
+    try:
+        text, boxes = _read_layout(page, raw, to_shown, number, notes)
+    finally:
+        if turn != rotation:
+            page.set_rotation(rotation)
     unmapped = text.count("\ufffd")
     if unmapped:
         notes.append(f"第{number}页有{unmapped}个字符无法映射到 Unicode（显示为 \ufffd）")

@@ -157,6 +157,16 @@ def _unit_path(project: Project) -> str:
     return "funding[0].unit" if project.funding else "projects"
 
 
+def _odd_unit_path(project: Project) -> str:
+    """The line whose unit differs from the total line's (or from the first line's)."""
+    reference = next((ln.unit for ln in project.funding if ln.source == "total"), None)
+    reference = reference or project.funding[0].unit
+    for index, line in enumerate(project.funding):
+        if line.unit != reference:
+            return f"funding[{index}].unit"
+    return _unit_path(project)
+
+
 def check_unit_conflict(ctx: Context, project: Project, region: Region | None) -> None:
     """A header that says 元 where the form says 万元 (or the lines disagree)."""
     rule = "document.unit_conflict"
@@ -166,7 +176,7 @@ def check_unit_conflict(ctx: Context, project: Project, region: Region | None) -
         ctx.flag(
             rule,
             project=project.id,
-            path=_unit_path(project),
+            path=_odd_unit_path(project),
             message=f"同一资金表的单位不一致：{'、'.join(sorted(units))}",
             expected=None,
             found=sorted(units),

@@ -43,6 +43,16 @@ def check_funding(ctx: Context, project: Project) -> None:
         check_score_above_weight(ctx, project, index, line)
 
 
+_UNIT_IN_YUAN = {"元": 1.0, "万元": 10000.0, "亿元": 100000000.0}
+
+
+def _scale(unit: str, to: str) -> float:
+    """Factor turning an amount in `unit` into `to` (1 when either is unknown)."""
+    if unit == to or unit not in _UNIT_IN_YUAN or to not in _UNIT_IN_YUAN:
+        return 1.0
+    return _UNIT_IN_YUAN[unit] / _UNIT_IN_YUAN[to]
+
+
 def _components(project: Project) -> list[FundingLine]:
     """The lines a total line should add up from.
 
@@ -71,8 +81,13 @@ def check_total_sum(ctx: Context, project: Project) -> None:
             if all(v is None for v in values):
                 ctx.skip(rule)
                 continue
-            # An empty cell among printed parts is an empty source (其他资金 left blank).
-            known = [v for v in values if v is not None]
+            # An empty cell among printed parts is an empty source (其他资金 left blank);
+            # a part kept in another unit (元 vs 万元) is compared in the total's unit.
+            known = [
+                v * _scale(part.unit, line.unit)
+                for part, v in zip(parts, values, strict=True)
+                if v is not None
+            ]
             ctx.ran()
             if sums_agree(total, known):
                 continue

@@ -23,6 +23,9 @@ _LABEL_GAP = 24
 _NAME_LABEL = re.compile(r"名\s*称[\s:：]*$")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class Region:
     start: int
@@ -70,8 +73,8 @@ def form_regions(
     """Project id → the stretch of `text` holding its form (absent when not found).
 
     Projects are normally in document order, so each anchor is searched after the
-    previous project's (two forms may share a name); a region runs to the next found
-    anchor (less the look-back)."""
+    previous project's (two forms may share a name); a region runs from its header
+    (title and unit lines above the 名称 line) to the next form's header."""
     regions: dict[str, Region] = {}
     anchors: list[tuple[str, int]] = []
     claimed: set[int] = set()
@@ -90,10 +93,25 @@ def form_regions(
         claimed.add(later[0])
         cursor = later[0] + 1
     anchors.sort(key=lambda item: item[1])
+    starts = [
+        _header_start(text, pos, anchors[k - 1][1] if k else 0) for k, (_, pos) in enumerate(anchors)
+    ]
     for k, (project_id, pos) in enumerate(anchors):
-        start = max(0, pos - _LOOKBACK)
-        if k > 0:
-            start = max(start, anchors[k - 1][1])
-        end = anchors[k + 1][1] - _LOOKBACK if k + 1 < len(anchors) else len(text)
-        regions[project_id] = Region(start, max(end, pos + 1))
+        end = starts[k + 1] if k + 1 < len(anchors) else len(text)
+        regions[project_id] = Region(starts[k], max(end, pos + 1))
     return regions
+
+
+def _header_start(text: str, anchor: int, floor: int) -> int:
+    """Where a form's header begins: back from its 名称 line over the title and unit
+    lines ("…绩效目标表", "单位：万元"), but not into the previous form's table rows
+    (lines with a tab and a figure) and not further than `_LOOKBACK` characters."""
+    start = text.rfind("\n", 0, anchor) + 1
+    limit = max(floor, anchor - _LOOKBACK)
+    while start > limit:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        line = text[previous : start - 1]
+        if "\t" in line and _DIGIT.search(line):
+            break
+        start = previous
+    return max(start, limit)

@@ -58,8 +58,9 @@ class RulesBackend:
                 funding = [line] if line else []
         if year is None:
             year = report_year(document.text[: chunk.start])
-        if not name and chunk.form.startswith("department"):
-            name = read_header(context_rows, "", "").name
+        if chunk.form.startswith("department"):
+            name = name or read_header(context_rows, "", "").name
+            header.department = header.department or name
         project = Project(
             id="",
             name=name or "",

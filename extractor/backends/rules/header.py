@@ -44,8 +44,24 @@ def _value_after(row: Row, index: int, label_pattern: re.Pattern[str]) -> str | 
             return None
         if re.fullmatch(r"\d{1,2}", key):  # OCR debris such as a stray column number
             continue
-        return _clean_value(key)
+        return _clean_value(key + _continuation(row, row.cells.index(cell) + 1))
     return None
+
+
+_ORG_SUFFIX = re.compile(r"(办公室|局|处|科|中心|站|所|院|会|室)$")
+
+
+def _continuation(row: Row, start: int) -> str:
+    """The rest of a value OCR split into the next cell: "区信访局 | 、区医保局",
+    "区医疗保健 | 办公室"."""
+    if start >= len(row.cells):
+        return ""
+    key = row.cells[start].key
+    if key.startswith(("、", "，", ",")):
+        return key
+    if 0 < len(key) <= 4 and _ORG_SUFFIX.search(key) and not _ORG_SUFFIX.search(row.cells[start - 1].key):
+        return key
+    return ""
 
 
 def _clean_value(text: str) -> str | None:

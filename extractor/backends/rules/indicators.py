@@ -18,9 +18,10 @@ from extractor.backends.rules.labels import (
     DEFAULT_LEVEL1,
     families_of_level1,
     family_of_level2,
-    fuzzy_label,
+    fuzzy_labels,
     is_block_label,
     is_debris,
+    is_label_debris,
     level1_of,
     level2_of,
 )
@@ -121,6 +122,11 @@ def repair_level1(indicators: list[Indicator]) -> None:
     the label carry the previous 一级 (or none). Where a row's 二级 belongs to another
     一级 family than the one it got, it takes the next row's 一级 of the right family."""
     for i, ind in enumerate(indicators):
+        if not ind.level1 and ind.level2 is None:
+            later = next((x for x in indicators[i + 1 :] if x.group == ind.group and x.level2), None)
+            if later is not None:
+                ind.level2 = later.level2
+    for i, ind in enumerate(indicators):
         family = family_of_level2(ind.level2)
         if family is None or (ind.level1 and family in families_of_level1(ind.level1)):
             continue
@@ -129,8 +135,7 @@ def repair_level1(indicators: list[Indicator]) -> None:
                 ind.level1 = later.level1
                 break
         else:
-            if not ind.level1:
-                ind.level1 = DEFAULT_LEVEL1[family]
+            ind.level1 = DEFAULT_LEVEL1[family]
 
 
 @dataclass
@@ -168,6 +173,7 @@ class TemplateRows:
                     self._group(row)
                 continue
             if self._group(row):
+                started = False  # the group's text runs on until its header row
                 continue
             first = row.filled[0][1].key if row.filled else ""
             if TOTAL_ROW.match(first):
@@ -193,18 +199,27 @@ class TemplateRows:
         its values without them (so a name such as "满意度" is never eaten)."""
         rest = list(cells)
         labels: list[Cell] = []
+        if all(self._label_only(c) for c in rest):  # a row of labels only
+            labels, rest = [c for c in rest if fuzzy_labels(c.text) or level1_of(c.text) or level2_of(c.text)], []
         while rest:
             cell = rest[0]
             exact = is_block_label(cell.text) or level1_of(cell.text) or level2_of(cell.text)
-            loose = not exact and (is_debris(cell.text) or fuzzy_label(cell.text)) and self._spare(rest)
+            loose = not exact and (is_debris(cell.text) or is_label_debris(cell.text) or fuzzy_labels(cell.text)) and self._spare(rest)
             if not (exact or loose):
                 break
             rest.pop(0)
-            if not is_block_label(cell.text) and not is_debris(cell.text):
+            if fuzzy_labels(cell.text) or level1_of(cell.text) or level2_of(cell.text):
                 labels.append(cell)
         for k, cell in enumerate(labels):
             self._label(cell, has_next=k + 1 < len(labels))
         return rest
+
+    @staticmethod
+    def _label_only(cell: Cell) -> bool:
+        """A cell of a row that holds no value: labels, label scraps, long OCR noise."""
+        text = cell.text
+        noise = is_debris(text) and len(squash(text)) > 6 and bare_number(text) is None
+        return noise or bool(is_block_label(text) or level1_of(text) or level2_of(text) or fuzzy_labels(text) or is_label_debris(text))
 
     def _spare(self, cells: list[Cell]) -> bool:
         """True when the first cell can go without losing a value or the name."""
@@ -220,10 +235,15 @@ class TemplateRows:
         l1 = level1_of(cell.text)
         l2 = level2_of(cell.text)
         if l1 is None and l2 is None:
-            fuzzy = fuzzy_label(cell.text)
-            if fuzzy is None:
+            fuzzy = dict(fuzzy_labels(cell.text))
+            if 1 in fuzzy:
+                l1 = (fuzzy[1], split_weight(cell.text)[1])
+                has_next = has_next or 2 in fuzzy
+            if 2 in fuzzy and 1 not in fuzzy:
+                l2 = fuzzy[2]
+            elif 2 in fuzzy:
+                self._label_pair(l1, fuzzy[2])
                 return
-            l1, l2 = ((fuzzy[1], split_weight(cell.text)[1]), None) if fuzzy[0] == 1 else (None, fuzzy[1])
         as_level1 = l1 is not None and (l2 is None or l1[1] is not None or has_next or self.ctx.level1 != l1[0])
         if l1 is not None and as_level1:
             self.ctx.level1, self.ctx.level2 = l1[0], None
@@ -231,6 +251,13 @@ class TemplateRows:
                 self.block.add_subtotal(l1[0], l1[1])
         elif l2 is not None:
             self.ctx.level2 = l2
+
+    def _label_pair(self, l1: tuple[str, float | None] | None, l2: str) -> None:
+        if l1 is not None:
+            self.ctx.level1 = l1[0]
+            if l1[1] is not None:
+                self.block.add_subtotal(l1[0], l1[1])
+        self.ctx.level2 = l2
 
     def _row(self, row: Row) -> None:
         cells = [c for _, c in row.filled]

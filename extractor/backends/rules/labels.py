@@ -86,9 +86,10 @@ def is_block_label(text: str) -> bool:
     return bool(BLOCK_LABEL.match(squash(text)))
 
 
-# Stems of level labels, for cells OCR garbled ("指标质量", "满度指", "效益"): stem → (level, label).
+# Stems of level labels, for cells OCR garbled or scrambled ("指标质量", "满度指", "效益",
+# vertical text "满意服务对度指象满意标度指标"): stem → (level, label).
 _STEMS: tuple[tuple[str, int, str], ...] = (
-    ("服务对象", 2, "服务对象满意度指标"),
+    ("服务", 2, "服务对象满意度指标"),
     ("数量", 2, "数量指标"),
     ("质量", 2, "质量指标"),
     ("时效", 2, "时效指标"),
@@ -99,28 +100,38 @@ _STEMS: tuple[tuple[str, int, str], ...] = (
     ("可持续", 2, "可持续影响指标"),
     ("产出", 1, "产出指标"),
     ("产指", 1, "产出指标"),
-    ("效益", 1, "效益指标"),
     ("效果", 1, "效果指标"),
     ("满意", 1, "满意度指标"),
     ("满度", 1, "满意度指标"),
+    ("效益", 1, "效益指标"),
 )
+_LABEL_CHARS = set("产出效益果满意度率指标服务对象数量质时成本经济社会生态可持续影响")
 
 
-def fuzzy_label(text: str) -> tuple[int, str] | None:
-    """(level, label) for a short cell that is a garbled level label, else None.
-    Only cells made of label words are accepted: a name never passes."""
+def fuzzy_labels(text: str) -> list[tuple[int, str]]:
+    """[(level, label)] for a cell made only of label words, however garbled; [] for
+    anything else (a name always has other characters)."""
     key = split_weight(text)[0]
-    if not key or len(key) > 10:
-        return None
+    if not key or len(key) > 16 or not set(key) <= _LABEL_CHARS:
+        return []
+    if len(key) > 3 and "指" not in key and "标" not in key:
+        return []  # "服务对象", "象满意度": more likely part of a name
+    found: dict[int, str] = {}
     for stem, level, label in _STEMS:
-        if stem in key:
-            rest = key.replace(stem, "", 1)
-            if len(rest) <= 4 and all(ch in "指标度意务对象满影响持续率" for ch in rest):
-                return level, label
-    return None
+        if stem in key and level not in found:
+            if level == 1 and stem == "效益" and 2 in found and "效益" in found[2]:
+                continue
+            found[level] = label
+    return sorted(found.items())
 
 
-_GARBAGE = re.compile(r"^[\d\W_]{1,6}$|^.$")
+def is_label_debris(text: str) -> bool:
+    """A short scrap of a label ("度指", "标") with no word of its own."""
+    key = split_weight(text)[0]
+    return 0 < len(key) <= 3 and set(key) <= _LABEL_CHARS and not fuzzy_labels(text)
+
+
+_GARBAGE = re.compile(r"^[\d\W_]+$|^.$")
 
 
 def is_debris(text: str) -> bool:
@@ -134,6 +145,7 @@ def is_debris(text: str) -> bool:
 
 # Column header → FundingLine field; first match wins, so rates come before amounts.
 FUNDING_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    (r"得分", "score"),  # first: "得分(20分*执行率)" names the score, not the rate
     (r"到位时间", None),
     (r"到位率", "received_rate"),
     (r"执行率|支出率|使用率", "execution_rate"),
@@ -144,7 +156,6 @@ FUNDING_COLUMNS: tuple[tuple[str, str | None], ...] = (
     (r"全年执行|执行数|实际支出|支出金额|支出数", "executed"),
     (r"全年预算|预算数|调整后预算|安排金额|预算安排|本年度安排", "budget"),
     (r"分值|权重", "weight"),
-    (r"得分", "score"),
 )
 FUNDING_HEADER = re.compile(r"年初预算|全年预算|预算数|执行数|安排金额|到位金额|资金来源")
 
