@@ -128,6 +128,36 @@ class Flag(_Record):
     span: Span | None = None
 
 
+class AccountColumn(_Record):
+    """A column of a final-accounts table as printed (决算数, 本年收入合计 …) and its
+    栏次 number where printed."""
+
+    label: str
+    number: int | None = None
+
+
+class AccountRow(_Record):
+    code: str | None = None  # 科目编码 (类 3 digits, 款 5, 项 7); null where none
+    name: str  # 科目名称 or 项目 as printed
+    line: int | None = None  # 行次 where printed
+    values: list[float | None] = Field(default_factory=list)  # one per column
+    span: Span | None = None
+
+
+class AccountTable(_Record):
+    """One final-accounts table (部门决算 表1–表9), or one side of a two-sided table."""
+
+    number: int  # 表N
+    title: str  # as printed: 收入支出决算总表 …
+    side: str | None = None  # "收入" / "支出" for a two-sided table
+    unit: str = "万元"
+    columns: list[AccountColumn] = Field(default_factory=list)
+    rows: list[AccountRow] = Field(default_factory=list)
+    formulas: list[str] = Field(default_factory=list)  # printed notes such as "27 行= (1+2+…+8) 行"
+    remark: str | None = None  # 备注, e.g. why a table is empty
+    span: Span | None = None
+
+
 class Source(_Record):
     path: str
     sha256: str
@@ -139,6 +169,7 @@ class DocumentResult(_Record):
     doc_id: str
     source: Source
     projects: list[Project] = Field(default_factory=list)
+    accounts: list[AccountTable] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
 
