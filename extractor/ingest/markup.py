@@ -54,7 +54,7 @@ BLOCK_TAGS = {
 SKIP_TAGS = {"script", "style", "head", "noscript", "template", "svg", "math"}
 PAGE_COMMENT = re.compile(r"^\s*(?:page[\s_-]*break|page\s*[:=#]?\s*\d+)\s*$", re.IGNORECASE)
 PAGE_STYLE = re.compile(r"(?:page-break-before|break-before)\s*:\s*(?:always|page)", re.I)
-SPACES = re.compile(r"\s+")
+SPACES = re.compile(r"[ \t\n\r\f\v\u00a0]+")  # HTML whitespace, and &nbsp;
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -493,7 +493,8 @@ def _read_bytes(path: Path) -> tuple[bytes, str]:
     data = path.read_bytes()
     if not data:
         raise InputError("文件为空（0 字节）")
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    wide_bom = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+    if b"\x00" in data[:4096] and not data.startswith(wide_bom):
         raise InputError("不是文本文件（含有二进制内容），无法按 Markdown/HTML 读取")
     return data, kind
 

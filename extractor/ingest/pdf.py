@@ -10,10 +10,18 @@ strings. A cell's own line breaks are joined (no newline inside a cell). Text ou
 tables is kept as lines, and tables and lines are ordered top to bottom.
 
 `Page.boxes` holds (start, end, x0, y0, x1, y1) for every cell and line written: offsets
-into the page text and the box on the page in PDF points.
+into the page text and the box on the page in PDF points, in the page's displayed space
+(`page.rect`, as `get_pixmap` renders it). A merged cell's box is the whole merged area.
+
+Details: only ruled tables count (line-based detection, without PyMuPDF 2's layout-model
+gate); a lone box (a frame round a page or a note) is not a table. A page is read in the
+orientation in which most of its text runs left to right, so landscape forms stored
+sideways on portrait pages read like upright ones. A glyph printed twice at the same spot
+(fake bold) is kept once.
 
 A page without a usable text layer is kept with empty text, `needs_ocr=True` and a note in
-`Document.notes`. Input that cannot be read raises `InputError` with the reason.
+`Document.notes` (a blank page gets a note but no OCR flag); a page MuPDF cannot parse is
+treated the same way. Input that cannot be read raises `InputError` with the reason.
 
 Only CJK compatibility ideographs and radicals are normalised here (年 U+F98E → 年 U+5E74,
 ⼯ U+2F2F → 工); full-width punctuation is left for the normaliser stage.
@@ -22,6 +30,7 @@ Only CJK compatibility ideographs and radicals are normalised here (年 U+F98E �
 from __future__ import annotations
 
 import inspect
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +45,14 @@ MIN_TEXT_CHARS = 10  # fewer printable characters than this on an image page: ne
 IMAGE_COVER = 0.5  # share of the page covered by images that makes it a scanned page
 PDF_MAGIC = b"%PDF-"
 HEAD_BYTES = 1024  # the PDF header may follow a little junk; readers accept 1 KB of it
+
+# MuPDF reports errors as RuntimeError / ValueError or, from its low-level binding, as
+# FzErrorBase (an Exception subclass).
+MUPDF_ERRORS: tuple[type[Exception], ...] = (
+    RuntimeError,
+    ValueError,
+    getattr(getattr(pymupdf, "mupdf", None), "FzErrorBase", RuntimeError),
+)
 
 Box = tuple[int, int, float, float, float, float]
 Rect = tuple[float, float, float, float]
@@ -71,12 +88,22 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+# Layout whitespace: ASCII whitespace and no-break spaces. The ideographic space U+3000
+# is text (paragraph indents, "合　计") and is left for the normaliser.
+_SPACES = re.compile(r"[ \t\n\r\f\v\u00a0]+")
+
+
+def squeeze(text: str) -> str:
+    """Collapse runs of layout whitespace to one space and strip them at both ends."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def join_cell_lines(lines: Iterable[str]) -> str:
     """Join the lines of one cell: nothing between Chinese text (a wrapped line), one
     space between two Latin / digit ends ("Data" + "Center")."""
     out = ""
     for raw in lines:
-        line = " ".join(raw.split())
+        line = squeeze(raw)
         if not line:
             continue
         if out and not _is_wide(out[-1]) and not _is_wide(line[0]):
@@ -87,7 +114,7 @@ def join_cell_lines(lines: Iterable[str]) -> str:
 
 def clean_line(text: str) -> str:
     """One output line: no tabs or line breaks inside, runs of spaces collapsed."""
-    return fix_compat_ideographs(" ".join(text.split()))
+    return fix_compat_ideographs(squeeze(text))
 
 
 # ---------------------------------------------------------------------------------------
@@ -120,13 +147,28 @@ class _Cell:
     chars: list[_Char] = field(default_factory=list)
 
 
+BAND = 24.0  # height of the bands cells are indexed by (points)
+
+
 @dataclass
 class _Grid:
     bbox: Rect
     rows: list[list[_Cell | None]]
+    bands: dict[int, list[_Cell]] = field(default_factory=dict)
 
     def cells(self) -> Iterable[_Cell]:
         return (cell for row in self.rows for cell in row if cell is not None)
+
+    def index(self) -> None:
+        """Index cells by horizontal band, so a character is tested against few cells."""
+        for cell in self.cells():
+            for band in range(int(cell.bbox[1] // BAND), int(cell.bbox[3] // BAND) + 1):
+                self.bands.setdefault(band, []).append(cell)
+
+    def cell_at(self, x: float, y: float) -> _Cell | None:
+        return next(
+            (c for c in self.bands.get(int(y // BAND), []) if _contains(c.bbox, x, y)), None
+        )
 
 
 @dataclass
@@ -193,12 +235,31 @@ def _raw_chars(page: pymupdf.Page) -> tuple[list[RawChar], int]:
 
 
 def _reading_chars(raw: list[RawChar], to_reading: pymupdf.Matrix) -> list[_Char]:
-    chars = []
+    """Characters in reading space; a glyph printed twice at (almost) the same place, the
+    way some exporters fake bold type, is kept once."""
+    chars: list[_Char] = []
+    seen: dict[tuple[str, int, int], Rect] = {}
     for ch, key in raw:
-        baseline = (pymupdf.Point(ch["origin"]) * to_reading).y
         bbox = _map_rect(ch["bbox"], to_reading)
+        if _printed_twice(ch["c"], bbox, seen):
+            continue
+        seen[(ch["c"], round(bbox[0]), round(bbox[1]))] = bbox
+        baseline = (pymupdf.Point(ch["origin"]) * to_reading).y
         chars.append(_Char(_unmapped(ch["c"]), bbox, baseline, key))
     return chars
+
+
+def _printed_twice(c: str, bbox: Rect, seen: dict[tuple[str, int, int], Rect]) -> bool:
+    x, y = round(bbox[0]), round(bbox[1])
+    width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            other = seen.get((c, x + dx, y + dy))
+            if other is not None and (
+                abs(other[0] - bbox[0]) < 0.3 * width and abs(other[1] - bbox[1]) < 0.3 * height
+            ):
+                return True
+    return False
 
 
 def _unmapped(c: str) -> str:
@@ -226,8 +287,10 @@ def _find_grids(page: pymupdf.Page) -> list[_Grid]:
             [_Cell(_map_rect(cell, _IDENTITY)) if cell is not None else None for cell in row.cells]
             for row in table.rows
         ]
-        if rows:
-            grids.append(_Grid(_map_rect(table.bbox, _IDENTITY), rows))
+        if sum(cell is not None for row in rows for cell in row) > 1:  # not a frame
+            grid = _Grid(_map_rect(table.bbox, _IDENTITY), rows)
+            grid.index()
+            grids.append(grid)
     return grids
 
 
@@ -243,11 +306,10 @@ def _place_chars(chars: list[_Char], grids: list[_Grid]) -> list[_Char]:
 def _place_in_grid(ch: _Char, grid: _Grid) -> bool:
     if not _contains(grid.bbox, ch.cx, ch.cy):
         return False
-    for cell in grid.cells():
-        if _contains(cell.bbox, ch.cx, ch.cy):
-            cell.chars.append(ch)
-            return True
-    return False
+    cell = grid.cell_at(ch.cx, ch.cy)
+    if cell is not None:
+        cell.chars.append(ch)
+    return cell is not None
 
 
 def _visual_lines(chars: Sequence[_Char]) -> list[list[_Char]]:
@@ -410,7 +472,7 @@ def _open_pdf(path: Path) -> pymupdf.Document:
         raise InputError("不是 PDF 文件（文件开头没有 %PDF- 标记）")
     try:
         doc = pymupdf.open(path, filetype="pdf")
-    except (RuntimeError, ValueError) as exc:
+    except MUPDF_ERRORS as exc:
         raise InputError(f"PDF 文件已损坏，无法打开（{exc}）") from exc
     if doc.needs_pass:
         doc.close()
@@ -463,6 +525,16 @@ def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
     return Page(number=number, text=text, boxes=boxes), notes
 
 
+def _read_page_safely(doc: pymupdf.Document, index: int) -> tuple[Page, list[str]]:
+    """A page MuPDF cannot parse is kept, empty and marked for OCR, with a note."""
+    number = index + 1
+    try:
+        return _read_page(doc[index], number)
+    except MUPDF_ERRORS as exc:
+        note = f"第{number}页内容无法解析（{exc}），需要OCR（OCR 尚未启用）"
+        return Page(number=number, text="", needs_ocr=True), [note]
+
+
 def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
     """Read a PDF's text layer page by page into row text (see the module docstring)."""
     path = Path(path)
@@ -473,7 +545,7 @@ def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
     pages: list[Page] = []
     with doc:
         for index in range(doc.page_count):
-            page, page_notes = _read_page(doc[index], index + 1)
+            page, page_notes = _read_page_safely(doc, index)
             pages.append(page)
             notes.extend(page_notes)
     return Document(doc_id=doc_id, path=str(path), sha256=sha256, pages=pages, notes=notes)
