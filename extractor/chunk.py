@@ -12,11 +12,15 @@ from extractor.normalize import normalize_text, squash
 from extractor.rows import Row, read_rows
 
 # A printed form title: 项目支出绩效自评表, 绩效目标表, 评分情况表, 指标体系 …
-FORM_TITLE = re.compile(r"(自评表|评价表|目标表|申报表|评分情况表|评分表|评分详情|指标体系|绩效报告表)")
+FORM_TITLE = re.compile(
+    r"(自评表|评价表|目标表|申报表|评分情况表|评分表|评分详情|指标体系|绩效报告表)"
+)
 # The first cell of a row that opens a form's header block.
 FORM_START = re.compile(r"^(项目名称|项目名|项目/|部门名称|预算[（(]单位[）)]名称|单位名称)")
 TOTAL_ROW = re.compile(r"^(总分|合计|总计)")
-SECTION = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)")
+SECTION = re.compile(
+    r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
+)
 NARRATIVE_BUDGET = 1200  # characters per narrative chunk
 CONTEXT_ROWS = 8  # plain lines before a form that may carry its title, year, department
 
@@ -108,7 +112,9 @@ def _narrative_chunks(doc: Document, text: str, spans: list[tuple[int, int]]) ->
         for part in splitter.create_documents([piece]):
             s = start + int(part.metadata["start_index"])
             body = part.page_content
-            chunks.append(Chunk(doc_id=doc.doc_id, kind="narrative", start=s, end=s + len(body), text=body))
+            chunks.append(
+                Chunk(doc_id=doc.doc_id, kind="narrative", start=s, end=s + len(body), text=body)
+            )
     return chunks
 
 
@@ -129,7 +135,11 @@ def chunk_document(doc: Document) -> list[Chunk]:
         near = "".join(r.key for r in near_rows)
         title = next((squash(r.raw) for r in reversed(near_rows) if is_title(r)), "")
         kind = classify(rows[i], near + rows[begin].key)
-        context_start = rows[floor].start if kind == "evaluation_scoring" and floor < len(rows) else (near_rows[0].start if near_rows else rows[begin].start)
+        context_start = (
+            rows[floor].start
+            if kind == "evaluation_scoring" and floor < len(rows)
+            else (near_rows[0].start if near_rows else rows[begin].start)
+        )
         start, stop = rows[begin].start, rows[end].end
         forms.append(
             Chunk(

@@ -38,7 +38,9 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
         if not path.exists():
             problems.append((path, "文件或目录不存在"))
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
             if not found:
                 problems.append((path, "目录中没有可处理的报告（.txt .pdf .md .html）"))
             files.extend(found)
@@ -68,7 +70,9 @@ def _summary_table(results: list[DocumentResult]) -> Table:
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（.txt .pdf .md .html）")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录，每个文档一个 JSON")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录，每个文档一个 JSON")] = Path(
+        "out"
+    ),
     backend: Annotated[str, typer.Option(help="抽取后端：rules（离线模板解析）")] = "rules",
 ) -> None:
     """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""

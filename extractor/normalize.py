@@ -211,14 +211,16 @@ def _unit_prefix(rest: str) -> str | None:
     return None
 
 
-_UNIT = re.compile(r"^(%|‰|[万亿千百]?[元人次户家条份套种项个台件所座辆名批场篇期册本间天小时日月年分秒]{1,4}|平方米|立方米|公里|千米|米|吨|亩|万人次|人次|人/年|元/人/年|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$")
+_UNIT = re.compile(
+    r"^(%|‰|[万亿千百]?[元人次户家条份套种项个台件所座辆名批场篇期册本间天小时日月年分秒]{1,4}|平方米|立方米|公里|千米|米|吨|亩|万人次|人次|人/年|元/人/年|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$"
+)
 
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")
 
 
 def split_weight(label: str) -> tuple[str, float | None]:
-    """"产出指标(50分)" → ("产出指标", 50.0); "决策（15分）" → ("决策", 15.0)."""
+    """ "产出指标(50分)" → ("产出指标", 50.0); "决策（15分）" → ("决策", 15.0)."""
     text = squash(normalize_text(label).text)
     m = re.search(r"[（(](\d+(?:\.\d+)?)分?[)）]?$", text)
     if not m:
@@ -233,5 +235,5 @@ _INDICATOR_PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 
 
 def strip_indicator_prefix(name: str) -> str:
-    """"指标 1: 慢性病鉴定" → "慢性病鉴定"."""
+    """ "指标 1: 慢性病鉴定" → "慢性病鉴定"."""
     return _INDICATOR_PREFIX.sub("", name.strip())

@@ -1,8 +1,8 @@
 """The library API: ingest → chunk → extract → validate, one document at a time.
 
-    from extractor.pipeline import extract_document
-    result = extract_document(Path("report.pdf"))          # a DocumentResult
-    result.projects[0].indicators[0].score
+from extractor.pipeline import extract_document
+result = extract_document(Path("report.pdf"))          # a DocumentResult
+result.projects[0].indicators[0].score
 """
 
 from __future__ import annotations
@@ -89,7 +89,9 @@ def _merge_scoring(projects: list[Project]) -> list[Project]:
             groups.append([project])
     keep: list[Project] = []
     for group in groups:
-        best = max(group, key=lambda p: (sum(i.score is not None for i in p.indicators), len(p.indicators)))
+        best = max(
+            group, key=lambda p: (sum(i.score is not None for i in p.indicators), len(p.indicators))
+        )
         for other in group:
             if other is best:
                 continue
@@ -113,7 +115,9 @@ def extract_chunks(document: Document, chunks: list[Chunk], backend: Backend) ->
     return projects
 
 
-def extract_document(path: Path, backend: str | Backend = "rules", validate: bool = True) -> DocumentResult:
+def extract_document(
+    path: Path, backend: str | Backend = "rules", validate: bool = True
+) -> DocumentResult:
     """Run the whole pipeline on one file. Raises InputError for an unreadable input or
     one without any recognisable form."""
     engine = get_backend(backend) if isinstance(backend, str) else backend
@@ -132,7 +136,10 @@ def extract_document(path: Path, backend: str | Backend = "rules", validate: boo
             "pipeline_version": __version__,
             "backend": engine.name,
             "encoding": document.encoding,
-            "chunks": {"forms": sum(c.kind == "form" for c in chunks), "narrative": sum(c.kind == "narrative" for c in chunks)},
+            "chunks": {
+                "forms": sum(c.kind == "form" for c in chunks),
+                "narrative": sum(c.kind == "narrative" for c in chunks),
+            },
             "notes": document.notes,
         },
     )

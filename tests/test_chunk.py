@@ -1,5 +1,6 @@
 """Forms are found by their headers and structure in every bundled document."""
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_forms_found(prefix: str) -> None:
     assert [c.form for c in forms] == EXPECTED[prefix]
     # chunks do not overlap and stay in document order
     spans = sorted((c.start, c.end) for c in chunks)
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
     # every form chunk's text is the document's text at its offsets
     for chunk in forms:
         assert doc.text[chunk.start : chunk.end] == chunk.text

@@ -39,11 +39,19 @@ def test_bad_inputs_fail_one_by_one(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\xff" * 100)
     missing = tmp_path / "missing.txt"
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(good), str(empty), str(noform), str(binary), str(missing), "--out", str(out)])
+    result = runner.invoke(
+        app,
+        ["run", str(good), str(empty), str(noform), str(binary), str(missing), "--out", str(out)],
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert [p.name for p in out.iterdir()] == ["good.json"]  # nothing half-written
-    for path, reason in [(empty, "为空"), (noform, "未找到可识别"), (binary, "二进制"), (missing, "不存在")]:
+    for path, reason in [
+        (empty, "为空"),
+        (noform, "未找到可识别"),
+        (binary, "二进制"),
+        (missing, "不存在"),
+    ]:
         assert f"{path}: " in result.output and reason in result.output
 
 

@@ -79,7 +79,9 @@ def test_words_broken_inside_cells_are_joined() -> None:
         ("300 元/人/年", "300元/人/年", None, 300.0, "元/人/年"),
     ],
 )
-def test_parse_value(cell: str, raw: str, op: str | None, number: float | None, unit: str | None) -> None:
+def test_parse_value(
+    cell: str, raw: str, op: str | None, number: float | None, unit: str | None
+) -> None:
     value = parse_value(cell)
     assert value is not None
     assert (value.raw, value.op, value.number, value.unit) == (raw, op, number, unit)

@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_all_packages_listed() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(p.parent.relative_to(ROOT).parts)
         for top in ("extractor", "eval")

@@ -114,20 +114,49 @@ def _run(tmp_path: Path, name: str, text: str) -> DocumentResult:
 def test_self_evaluation_form(tmp_path: Path) -> None:
     result = _run(tmp_path, "self.txt", SELF_EVALUATION)
     (project,) = result.projects
-    assert (project.name, project.form, project.year) == ("乡村道路养护经费", "project_self_evaluation", 2023)
-    assert (project.department, project.implementer) == ("101-某县交通运输局", "101002-某县公路中心")
+    assert (project.name, project.form, project.year) == (
+        "乡村道路养护经费",
+        "project_self_evaluation",
+        2023,
+    )
+    assert (project.department, project.implementer) == (
+        "101-某县交通运输局",
+        "101002-某县公路中心",
+    )
     total, fiscal, carry = project.funding
-    assert (total.source, total.initial_budget, total.budget, total.executed) == ("total", 50, 48.5, 40.2)
+    assert (total.source, total.initial_budget, total.budget, total.executed) == (
+        "total",
+        50,
+        48.5,
+        40.2,
+    )
     assert (total.weight, total.execution_rate, total.score) == (10, 82.89, 8.29)
     assert (fiscal.source, fiscal.weight) == ("fiscal", None)
     assert carry.source == "carryover" and carry.budget == 0
     # the empty 其他资金 row is left out; 本指标不适用 is not an indicator
     assert len(project.funding) == 3
     names = [i.name for i in project.indicators]
-    assert names == ["养护里程", "桥梁检查", "路面合格率", "养护成本", "群众出行便利", "长效养护机制", "沿线群众满意度"]
+    assert names == [
+        "养护里程",
+        "桥梁检查",
+        "路面合格率",
+        "养护成本",
+        "群众出行便利",
+        "长效养护机制",
+        "沿线群众满意度",
+    ]
     first = project.indicators[0]
-    assert (first.level1, first.level2, first.weight, first.score) == ("产出指标", "数量指标", 20, 19)
-    assert first.target is not None and (first.target.op, first.target.number, first.target.unit) == ("≥", 120, "公里")
+    assert (first.level1, first.level2, first.weight, first.score) == (
+        "产出指标",
+        "数量指标",
+        20,
+        19,
+    )
+    assert first.target is not None and (
+        first.target.op,
+        first.target.number,
+        first.target.unit,
+    ) == ("≥", 120, "公里")
     assert first.deviation_reason == "雨季停工"
     # a 二级指标 printed in the 一级 column stays a 二级指标 under its 一级
     cost = project.indicators[3]
@@ -137,7 +166,11 @@ def test_self_evaluation_form(tmp_path: Path) -> None:
     assert (lasting.level1, lasting.level2) == ("效益指标", "可持续影响指标")
     satisfaction = project.indicators[6]
     assert (satisfaction.level1, satisfaction.level2) == ("满意度指标", "满意度指标")
-    assert [(s.level1, s.weight) for s in project.subtotals] == [("产出指标", 50), ("效益指标", 30), ("满意度指标", 10)]
+    assert [(s.level1, s.weight) for s in project.subtotals] == [
+        ("产出指标", 50),
+        ("效益指标", 30),
+        ("满意度指标", 10),
+    ]
     assert (project.total.weight, project.total.score) == (100, 98.29)
     # every record points back at its row in the source
     assert first.span is not None and first.span.page == 1
@@ -146,18 +179,35 @@ def test_self_evaluation_form(tmp_path: Path) -> None:
 
 def test_target_form(tmp_path: Path) -> None:
     (project,) = _run(tmp_path, "target.txt", TARGET).projects
-    assert (project.name, project.form, project.year) == ("社区养老服务补助", "project_target", 2023)
+    assert (project.name, project.form, project.year) == (
+        "社区养老服务补助",
+        "project_target",
+        2023,
+    )
     assert [(f.source, f.budget) for f in project.funding] == [("total", 300), ("fiscal", 300)]
     first = project.indicators[0]
     assert (first.nature, first.weight, first.score, first.actual) == ("≥", 30, None, None)
-    assert first.target is not None and (first.target.raw, first.target.op, first.target.number) == ("5000人次", "≥", 5000)
-    assert [i.level2 for i in project.indicators] == ["数量指标", "质量指标", "时效指标", "服务对象满意度指标"]
+    assert first.target is not None and (
+        first.target.raw,
+        first.target.op,
+        first.target.number,
+    ) == ("5000人次", "≥", 5000)
+    assert [i.level2 for i in project.indicators] == [
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "服务对象满意度指标",
+    ]
     assert project.indicators[3].level1 == "效果指标"
 
 
 def test_scoring_table_in_block_layout_with_narrative_funding(tmp_path: Path) -> None:
     (project,) = _run(tmp_path, "report.txt", SCORING).projects
-    assert (project.name, project.form, project.year) == ("环境监测能力建设", "evaluation_scoring", 2021)
+    assert (project.name, project.form, project.year) == (
+        "环境监测能力建设",
+        "evaluation_scoring",
+        2021,
+    )
     assert (project.department, project.implementer) == ("某市生态环境局", "某市环境监测站")
     assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in project.indicators] == [
         ("决策", "项目立项", "立项依据充分性", 10, 10),
@@ -167,5 +217,10 @@ def test_scoring_table_in_block_layout_with_narrative_funding(tmp_path: Path) ->
     assert [(s.level1, s.weight) for s in project.subtotals] == [("决策", 20), ("产出", 80)]
     assert (project.total.weight, project.total.score) == (100, 94)
     (line,) = project.funding
-    assert (line.initial_budget, line.budget, line.received, line.received_rate) == (200, 200, 180, 90)
+    assert (line.initial_budget, line.budget, line.received, line.received_rate) == (
+        200,
+        200,
+        180,
+        90,
+    )
     assert (line.executed, line.execution_rate) == (171, 95)

@@ -12,7 +12,12 @@ SAMPLE = "项目支出绩效自评表\n项目名称\t\t城乡医疗救助\n\t年
 
 @pytest.mark.parametrize(
     ("encoding", "prefix", "label"),
-    [("utf-8", b"", "utf-8"), ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"), ("gbk", b"", "gb18030"), ("gb18030", b"", "gb18030")],
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("gbk", b"", "gb18030"),
+        ("gb18030", b"", "gb18030"),
+    ],
 )
 def test_encodings(tmp_path: Path, encoding: str, prefix: bytes, label: str) -> None:
     path = tmp_path / "report.txt"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from extractor.backends.rules.funding import funding_from_narrative, read_funding_table, read_target_funding
+from extractor.backends.rules.funding import (
+    funding_from_narrative,
+    read_funding_table,
+    read_target_funding,
+)
 from extractor.backends.rules.header import read_header, report_year
 from extractor.backends.rules.indicators import IndicatorBlock, ScoringRows, TemplateRows
 from extractor.document import Chunk, Document
@@ -19,7 +23,7 @@ _TABLE_TITLE = re.compile(
 
 
 def scoring_name_from_title(title: str) -> str | None:
-    """"城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence."""
+    """ "城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence."""
     key = squash(normalize_text(title).text)
     if not key.endswith("表") or re.search(r"[，,：:。]", key):
         return None

@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from extractor.backends.rules.labels import FUNDING_HEADER, FUNDING_ROW, funding_field, funding_source
+from extractor.backends.rules.labels import (
+    FUNDING_HEADER,
+    FUNDING_ROW,
+    funding_field,
+    funding_source,
+)
 from extractor.chunk import is_indicator_header
 from extractor.models import FundingLine, Span
 from extractor.normalize import join_number_spaces, normalize_text, parse_number, squash
@@ -83,7 +88,9 @@ def _unit(rows: list[Row]) -> str:
     return "元" if re.search(r"[（(]元[）)]", text) and "万元" not in text else "万元"
 
 
-def _line(row: Row, label: int, fields: list[str | None], weight: float | None, unit: str, locate: Locate) -> FundingLine | None:
+def _line(
+    row: Row, label: int, fields: list[str | None], weight: float | None, unit: str, locate: Locate
+) -> FundingLine | None:
     values: dict[str, float | None] = {}
     for name, text in zip(fields, _values(row, label), strict=False):
         if name and name not in values:
@@ -144,7 +151,14 @@ def read_target_funding(rows: list[Row], locate: Locate) -> list[FundingLine]:
         if amount is None:
             continue
         unit = _unit([row])
-        lines.append(FundingLine(source=funding_source(row.cells[label].text), unit=unit, budget=amount, span=locate(row.start, row.end)))
+        lines.append(
+            FundingLine(
+                source=funding_source(row.cells[label].text),
+                unit=unit,
+                budget=amount,
+                span=locate(row.start, row.end),
+            )
+        )
     return lines
 
 

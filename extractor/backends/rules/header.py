@@ -18,7 +18,9 @@ from extractor.rows import Row
 
 _QUOTED_NAME = re.compile(r"[\"“”「]([^\"“”」]{2,60})[\"“”」]\s*(项目|部门)")
 _STAMP = re.compile(r"[（(]?盖章[）)]?|填报日期.*$")
-_KEY_VALUE = re.compile(r"^(项目名称|实施单位|主管部门|项目主管部门|项目实施单位|部门名称|预算[（(]单位[）)]名称)\s*[:：]\s*(.+)$")
+_KEY_VALUE = re.compile(
+    r"^(项目名称|实施单位|主管部门|项目主管部门|项目实施单位|部门名称|预算[（(]单位[）)]名称)\s*[:：]\s*(.+)$"
+)
 
 
 @dataclass
@@ -59,7 +61,11 @@ def _continuation(row: Row, start: int) -> str:
     key = row.cells[start].key
     if key.startswith(("、", "，", ",")):
         return key
-    if 0 < len(key) <= 4 and _ORG_SUFFIX.search(key) and not _ORG_SUFFIX.search(row.cells[start - 1].key):
+    if (
+        0 < len(key) <= 4
+        and _ORG_SUFFIX.search(key)
+        and not _ORG_SUFFIX.search(row.cells[start - 1].key)
+    ):
         return key
     return ""
 

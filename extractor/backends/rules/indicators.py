@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.backends.rules.labels import (
-    GROUP_LABEL,
     DEFAULT_LEVEL1,
+    GROUP_LABEL,
     families_of_level1,
     family_of_level2,
     fuzzy_labels,
@@ -87,7 +87,9 @@ class IndicatorBlock:
     subtotals: list[Subtotal] = field(default_factory=list)
     total: Total = field(default_factory=Total)
 
-    def add_subtotal(self, level1: str, weight: float | None = None, score: float | None = None) -> None:
+    def add_subtotal(
+        self, level1: str, weight: float | None = None, score: float | None = None
+    ) -> None:
         for sub in self.subtotals:
             if sub.level1 == level1:
                 sub.weight = sub.weight if weight is None else weight
@@ -123,7 +125,9 @@ def repair_level1(indicators: list[Indicator]) -> None:
     一级 family than the one it got, it takes the next row's 一级 of the right family."""
     for i, ind in enumerate(indicators):
         if not ind.level1 and ind.level2 is None:
-            later = next((x for x in indicators[i + 1 :] if x.group == ind.group and x.level2), None)
+            later = next(
+                (x for x in indicators[i + 1 :] if x.group == ind.group and x.level2), None
+            )
             if later is not None:
                 ind.level2 = later.level2
     for i, ind in enumerate(indicators):
@@ -131,7 +135,11 @@ def repair_level1(indicators: list[Indicator]) -> None:
         if family is None or (ind.level1 and family in families_of_level1(ind.level1)):
             continue
         for later in indicators[i + 1 :]:
-            if later.group == ind.group and later.level1 and family in families_of_level1(later.level1):
+            if (
+                later.group == ind.group
+                and later.level1
+                and family in families_of_level1(later.level1)
+            ):
                 ind.level1 = later.level1
                 break
         else:
@@ -200,11 +208,18 @@ class TemplateRows:
         rest = list(cells)
         labels: list[Cell] = []
         if all(self._label_only(c) for c in rest):  # a row of labels only
-            labels, rest = [c for c in rest if fuzzy_labels(c.text) or level1_of(c.text) or level2_of(c.text)], []
+            labels, rest = (
+                [c for c in rest if fuzzy_labels(c.text) or level1_of(c.text) or level2_of(c.text)],
+                [],
+            )
         while rest:
             cell = rest[0]
             exact = is_block_label(cell.text) or level1_of(cell.text) or level2_of(cell.text)
-            loose = not exact and (is_debris(cell.text) or is_label_debris(cell.text) or fuzzy_labels(cell.text)) and self._spare(rest)
+            loose = (
+                not exact
+                and (is_debris(cell.text) or is_label_debris(cell.text) or fuzzy_labels(cell.text))
+                and self._spare(rest)
+            )
             if not (exact or loose):
                 break
             rest.pop(0)
@@ -219,7 +234,13 @@ class TemplateRows:
         """A cell of a row that holds no value: labels, label scraps, long OCR noise."""
         text = cell.text
         noise = is_debris(text) and len(squash(text)) > 6 and bare_number(text) is None
-        return noise or bool(is_block_label(text) or level1_of(text) or level2_of(text) or fuzzy_labels(text) or is_label_debris(text))
+        return noise or bool(
+            is_block_label(text)
+            or level1_of(text)
+            or level2_of(text)
+            or fuzzy_labels(text)
+            or is_label_debris(text)
+        )
 
     def _spare(self, cells: list[Cell]) -> bool:
         """True when the first cell can go without losing a value or the name."""
@@ -244,7 +265,9 @@ class TemplateRows:
             elif 2 in fuzzy:
                 self._label_pair(l1, fuzzy[2])
                 return
-        as_level1 = l1 is not None and (l2 is None or l1[1] is not None or has_next or self.ctx.level1 != l1[0])
+        as_level1 = l1 is not None and (
+            l2 is None or l1[1] is not None or has_next or self.ctx.level1 != l1[0]
+        )
         if l1 is not None and as_level1:
             self.ctx.level1, self.ctx.level2 = l1[0], None
             if l1[1] is not None:
@@ -265,10 +288,10 @@ class TemplateRows:
         if not rest or any(_NOT_APPLICABLE in c.key for c in rest):
             return
         fields, name_cells = self._assign(rest)
-        if not name_cells or not fields and _FOOTER.match(name_cells[0].key):
+        if not name_cells or (not fields and _FOOTER.match(name_cells[0].key)):
             return
         name = strip_indicator_prefix(squash(" ".join(c.text for c in name_cells)))
-        if not name or self.ctx.level1 is None and self.ctx.level2 is None and not fields:
+        if not name or (self.ctx.level1 is None and self.ctx.level2 is None and not fields):
             return
         self.block.indicators.append(self._indicator(name, fields, row))
 
@@ -369,7 +392,13 @@ class ScoringRows:
             fits = bool(out) and len(out[-1].cells) + len(row.cells) <= width
             if short and fits and out[-1].is_table and not is_indicator_header(out[-1]):
                 prev = out[-1]
-                out[-1] = Row(cells=prev.cells + row.cells, start=prev.start, end=row.end, is_table=True, raw=prev.raw + "\t" + row.raw)
+                out[-1] = Row(
+                    cells=prev.cells + row.cells,
+                    start=prev.start,
+                    end=row.end,
+                    is_table=True,
+                    raw=prev.raw + "\t" + row.raw,
+                )
                 continue
             out.append(row)
         return out
@@ -396,10 +425,14 @@ class ScoringRows:
 
     def _row(self, row: Row) -> None:
         after = max(self.cols.values(), default=-1)
-        numbers = [n for n in (bare_number(c.text) for c in row.cells[after + 1 :]) if n is not None]
+        numbers = [
+            n for n in (bare_number(c.text) for c in row.cells[after + 1 :]) if n is not None
+        ]
         marker = next((i for i, c in enumerate(row.cells) if _SUBTOTAL.match(c.key)), None)
         if marker is not None:
-            numbers = [n for n in (bare_number(c.text) for c in row.cells[marker + 1 :]) if n is not None]
+            numbers = [
+                n for n in (bare_number(c.text) for c in row.cells[marker + 1 :]) if n is not None
+            ]
             if self.level1 and numbers:
                 weight = numbers[0] if len(numbers) >= 2 else None
                 self.block.add_subtotal(self.level1, weight, numbers[-1])
@@ -419,7 +452,14 @@ class ScoringRows:
             return
         weight, score = self._weight_score(numbers)
         self.block.indicators.append(
-            Indicator(level1=self.level1, level2=self.level2, name=self.name, weight=weight, score=score, span=self.locate(row.start, row.end))
+            Indicator(
+                level1=self.level1,
+                level2=self.level2,
+                name=self.name,
+                weight=weight,
+                score=score,
+                span=self.locate(row.start, row.end),
+            )
         )
 
     def _weight_score(self, numbers: list[float]) -> tuple[float | None, float | None]:

@@ -55,7 +55,9 @@ def families_of_level1(level1: str) -> set[str]:
 
 
 # Merged cells that label the whole indicator block, not a level.
-BLOCK_LABEL = re.compile(r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|年度绩|绩效|年度|年绩指|目标|对目标|対目标|指标|标|指|[（(]\d+分?[）)])+$")
+BLOCK_LABEL = re.compile(
+    r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|年度绩|绩效|年度|年绩指|目标|对目标|対目标|指标|标|指|[（(]\d+分?[）)])+$"
+)
 GROUP_LABEL = re.compile(r"年度目标\s*(\d)|^目标\s*(\d)")
 
 
@@ -138,7 +140,9 @@ def is_debris(text: str) -> bool:
     """OCR debris before a name: stray digits, punctuation, one lone character, or a
     short cell mixing digits with a character or two ("1日小小")."""
     key = squash(text)
-    return bool(_GARBAGE.match(key)) or (len(key) <= 4 and bool(re.search(r"\d", key)) and not re.search(r"[%％]", key))
+    return bool(_GARBAGE.match(key)) or (
+        len(key) <= 4 and bool(re.search(r"\d", key)) and not re.search(r"[%％]", key)
+    )
 
 
 # --- funding -------------------------------------------------------------------------
@@ -182,7 +186,9 @@ def funding_source(label: str) -> str:
     return key
 
 
-FUNDING_ROW = re.compile(r"资金总额|支出总额|财政拨款|上年结转|其他资金|^合计|^总计|财政$|资金$|支出$")
+FUNDING_ROW = re.compile(
+    r"资金总额|支出总额|财政拨款|上年结转|其他资金|^合计|^总计|财政$|资金$|支出$"
+)
 
 # --- header fields --------------------------------------------------------------------
 
