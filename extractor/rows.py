@@ -120,7 +120,7 @@ class _BlockReader:
 
 def read_rows(text: str, base: int = 0) -> list[Row]:
     """All rows of `text` (table rows and plain lines), blank lines dropped."""
-    lines = text.split("\n")
+    lines = re.split("[\n\f]", text)  # a form feed ends a page, and so a line
     starts: list[int] = []
     pos = base
     for line in lines:
