@@ -128,8 +128,10 @@ def schema_command(
 def _register_optional_commands() -> None:
     """Commands whose modules live outside the core stages."""
     from eval.cli import eval_command
+    from extractor.validate.cli import validate_command
 
     app.command("eval", help="在金标准文件上评估抽取与校验的准确率。")(eval_command)
+    app.command("validate", help="重新校验已保存的结果文件（例如人工修改之后）。")(validate_command)
 
 
 _register_optional_commands()

@@ -22,7 +22,7 @@ from extractor.models import DocumentResult, Flag
 from extractor.validate import validate_result
 from extractor.validate.report import SEVERITIES, ValidationReport
 
-# Sources read as text for narrative checks; other formats need the ingest stage.
+# Sources this module can read itself when the ingest stage is unavailable.
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".tsv"})
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEVERITY_NAME = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -71,11 +71,15 @@ def find_source(result: DocumentResult, result_path: Path) -> Path | None:
 
 
 def load_source(result: DocumentResult, result_path: Path) -> Document | None:
-    """The source as a `Document` of text pages (split at form feeds), when it is a
-    text file that still exists; None otherwise (narrative checks are then skipped)."""
+    """The source as a `Document`, read by the ingest stage (PDF, HTML/Markdown tables,
+    text); a plain text file is read here if that fails. None when the source is gone
+    or unreadable: the narrative checks are then skipped, nothing else."""
     source = find_source(result, result_path)
-    if source is None or source.suffix.lower() not in TEXT_SUFFIXES:
+    if source is None:
         return None
+    document = _ingest(source)
+    if document is not None or source.suffix.lower() not in TEXT_SUFFIXES:
+        return document
     try:
         text = _decode(source.read_bytes())
     except OSError:
@@ -85,6 +89,17 @@ def load_source(result: DocumentResult, result_path: Path) -> Document | None:
     return Document(
         doc_id=result.doc_id, path=str(source), sha256=result.source.sha256, pages=pages
     )
+
+
+def _ingest(source: Path) -> Document | None:
+    """Read a non-text source with the pipeline's reader; any failure only costs the
+    narrative checks, so it is not an error here."""
+    try:
+        from extractor.pipeline import load_document
+
+        return load_document(source)
+    except Exception:  # a reader's failure must not stop re-validation
+        return None
 
 
 def write_flags(

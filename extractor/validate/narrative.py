@@ -8,7 +8,9 @@ against the tables.
 - `narrative.conflict`: two different figures for the same quantity, or a narrative
   figure that disagrees with the table it restates (score statements vs the scoring
   table, a project's budget/executed amounts vs its funding line). At most one
-  conflict flag per prose unit: a reviewer reads the unit once.
+  conflict flag per prose unit and kind of check (a cell whose score statements
+  disagree three ways is one problem for a reviewer), and a conflict found again in a
+  later restatement is not reported twice.
 
 All flags have path "narrative" and project null (the golden convention); the span
 points at the figure in doubt when the document is at hand.
@@ -456,26 +458,24 @@ def decl_key(name: str) -> str:
     return key.removeprefix("项目") or key
 
 
-def _table_match(
-    projects: list[Project], name: str
-) -> tuple[str, float | None, float | None] | None:
-    """(label, weight, score) the scoring table gives the named item: one indicator of
-    that name, or the sum of a 二级/一级 group of that name. Ambiguous or unknown → None."""
+def _table_match(projects: list[Project], name: str) -> tuple[float | None, float | None] | None:
+    """(weight, score) the scoring table gives the named item: one indicator of that
+    name, or the sum of a 二级/一级 group of that name. Ambiguous or unknown → None."""
     key = decl_key(name)
     if len(key) < 2:
         return None
-    matches: list[tuple[str, float | None, float | None]] = []
+    matches: list[tuple[float | None, float | None]] = []
     for project in projects:
         rows = [ind for ind in project.indicators if decl_key(ind.name) == key]
         if len(rows) == 1:
-            matches.append((rows[0].name, rows[0].weight, rows[0].score))
+            matches.append((rows[0].weight, rows[0].score))
             continue
         for level in ("level2", "level1"):
             group = [
                 ind for ind in project.indicators if decl_key(getattr(ind, level) or "") == key
             ]
             if group:
-                matches.append((name, _sum_or_none(group, "weight"), _sum_or_none(group, "score")))
+                matches.append((_sum_or_none(group, "weight"), _sum_or_none(group, "score")))
                 break
     return matches[0] if len(matches) == 1 else None
 
@@ -556,39 +556,51 @@ def _row_score(unit: ProseUnit) -> float | None:
 def check_score_statements(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
     """Score statements in prose ("评价标准分值 8 分，考评得分 6 分", "（分值5分，得分5分）")
     against the items that follow them, their own row's 得分 cell, the scoring table,
-    and the 得分率 printed before them."""
+    and the 得分率 printed before them. One flag per unit, at the first statement in doubt."""
     decls = _declarations(unit.text)
     if not decls:
         return
     scoring = [p for p in ctx.result.projects if p.form == "evaluation_scoring"]
     problems: list[str] = []
+    first_bad: Declaration | None = None
     for k, decl in enumerate(decls):
         ctx.ran()
-        problems.extend(_segment_problems(unit, decls, k))
+        found = _segment_problems(unit, decls, k) + _table_problems(ctx, scoring, decl)
         _check_score_rate(ctx, emitter, unit, decl)
-        match = _table_match(scoring, decl.name)
-        if match is None:
-            continue
-        _label, weight, score = match
-        ctx.ran()
-        if weight is not None and not sums_agree(weight, [decl.weight]):
-            problems.append(f"“{decl.name}”分值 {fmt(decl.weight)}，评分表为 {fmt(weight)}")
-        if score is not None and not sums_agree(score, [decl.score]):
-            problems.append(f"“{decl.name}”得分 {fmt(decl.score)}，评分表为 {fmt(score)}")
+        if found and first_bad is None:
+            first_bad = decl
+        problems.extend(found)
     row_score = _row_score(unit)
     if row_score is not None:
         ctx.ran()
         if not sums_agree(row_score, [decls[0].score]):
             problems.append(f"称得分 {fmt(decls[0].score)} 分，而本行得分栏为 {fmt(row_score)}")
-    if problems:
+            first_bad = first_bad or decls[0]
+    if problems and first_bad is not None:
         emitter.emit(
             "narrative.conflict",
             unit,
-            decls[0].start,
-            decls[-1].end,
+            first_bad.start,
+            first_bad.end,
             "；".join(problems),
             found=[d.score for d in decls],
+            family="scores",
         )
+
+
+def _table_problems(ctx: Context, scoring: list[Project], decl: Declaration) -> list[str]:
+    """The statement against the scoring table's row (or group) of the same name."""
+    match = _table_match(scoring, decl.name)
+    if match is None:
+        return []
+    weight, score = match
+    ctx.ran()
+    problems: list[str] = []
+    if weight is not None and not sums_agree(weight, [decl.weight]):
+        problems.append(f"“{decl.name}”分值 {fmt(decl.weight)}，评分表为 {fmt(weight)}")
+    if score is not None and not sums_agree(score, [decl.score]):
+        problems.append(f"“{decl.name}”得分 {fmt(decl.score)}，评分表为 {fmt(score)}")
+    return problems
 
 
 def _check_score_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit, decl: Declaration) -> None:
@@ -616,6 +628,8 @@ def _check_score_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit, decl: De
 
 _SENTENCE_STOPS = re.compile(r"[。；;：:！？!?\n]")
 _MIN_TEMPLATE = 12  # characters of wording a repeated statement must share
+# "本次得分6分，扣4分" and its like repeat for every scored item with other numbers.
+_SCORE_WORDS = re.compile(r"得分|得\d|扣\d|分值")
 
 
 def _sentences(unit: ProseUnit) -> Iterator[tuple[int, int]]:
@@ -641,7 +655,10 @@ def check_repeated_sentences(ctx: Context, emitter: _Emitter, units: list[ProseU
             figures = [f for f in unit.figures if start <= f.start and f.end <= end]
             if len(figures) < 2:
                 continue
-            template = re.sub(r"\d+(?:[.,]\d+)*", "#", unit.text[start:end])
+            sentence = unit.text[start:end]
+            if _SCORE_WORDS.search(sentence):
+                continue  # score statements are check_score_statements' business
+            template = re.sub(r"\d+(?:[.,]\d+)*", "#", sentence)
             if len(template.replace("#", "")) < _MIN_TEMPLATE:
                 continue
             groups[template].append((unit, start, end, tuple(f.value for f in figures)))
@@ -663,6 +680,7 @@ def check_repeated_sentences(ctx: Context, emitter: _Emitter, units: list[ProseU
             ),
             expected=list(first),
             found=list(second),
+            family="repeated",
         )
 
 
@@ -703,6 +721,7 @@ def check_paired_figures(ctx: Context, emitter: _Emitter, units: list[ProseUnit]
                     ),
                     expected=first.value,
                     found=nxt.value,
+                    family="paired",
                 )
 
 
@@ -787,6 +806,7 @@ def check_project_amounts(ctx: Context, emitter: _Emitter, units: list[ProseUnit
                 ),
                 expected=sorted(set(values)),
                 found=figure.value,
+                family="table",
             )
 
 
@@ -924,12 +944,12 @@ def _quantity_keys(unit: ProseUnit, figure: Figure) -> list[tuple[str, str, str]
     return keys
 
 
-def _quantities(unit: ProseUnit) -> dict[tuple[str, str, str], set[float]]:
-    table: dict[tuple[str, str, str], set[float]] = defaultdict(set)
+def _quantities(unit: ProseUnit) -> dict[tuple[str, str, str], list[Figure]]:
+    table: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
     for figure in unit.figures:
         if figure.kind in ("money", "count"):
             for key in _quantity_keys(unit, figure):
-                table[key].add(figure.value)
+                table[key].append(figure)
     return table
 
 
@@ -953,7 +973,9 @@ def check_restated_facts(ctx: Context, emitter: _Emitter, units: list[ProseUnit]
             if count < _SHARED_FACTS:
                 continue
             for key in quantities[index].keys() & quantities[earlier].keys():
-                mine, theirs = quantities[index][key], quantities[earlier][key]
+                here = quantities[index][key]
+                mine = {f.value for f in here}
+                theirs = {f.value for f in quantities[earlier][key]}
                 signature = (key, frozenset(mine | theirs))
                 ctx.ran()
                 if not mine.isdisjoint(theirs) or signature in reported:
@@ -962,8 +984,8 @@ def check_restated_facts(ctx: Context, emitter: _Emitter, units: list[ProseUnit]
                 emitter.emit(
                     "narrative.conflict",
                     unit,
-                    0,
-                    len(unit.text),
+                    here[0].start,
+                    here[0].end,
                     (
                         f"同一事项前后数字不一致：“…{key[2]}”此处为 "
                         f"{'、'.join(fmt(v) for v in sorted(mine))}{key[1]}，前文为 "

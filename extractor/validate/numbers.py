@@ -78,6 +78,8 @@ def fmt(value: float | None) -> str:
     """A number as a person would print it in a message: 15 not 15.0, 9.42 not 9.4200."""
     if value is None:
         return "空"
+    if not math.isfinite(value):
+        return "无法计算"
     if float(value).is_integer():
         return str(int(value))
     text = f"{value:.4f}".rstrip("0").rstrip(".")
@@ -86,5 +88,7 @@ def fmt(value: float | None) -> str:
 
 def round_to(value: float, digits: int) -> float:
     """Round half up for `expected` values shown to people (Python's round is half-even)."""
+    if not math.isfinite(value):
+        return value
     factor = 10**digits
     return math.floor(abs(value) * factor + 0.5 + _EPS) / factor * (1 if value >= 0 else -1)

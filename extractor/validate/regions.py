@@ -79,10 +79,14 @@ def form_regions(
     anchors: list[tuple[str, int]] = []
     claimed: set[int] = set()
     cursor = 0
+    spans = {p.id: r for p in projects if (r := _span_region(document, p)) is not None}
+    ends = sorted(r.end for r in spans.values())
+    for project_id, region in spans.items():
+        # A span covers the table; its title and unit lines sit just above it.
+        floor = max((end for end in ends if end <= region.start), default=0)
+        regions[project_id] = Region(_header_start(text, region.start, floor), region.end)
     for project in projects:
-        by_span = _span_region(document, project)
-        if by_span is not None:
-            regions[project.id] = by_span
+        if project.id in spans:
             continue
         # An anchor already taken belongs to an earlier form of the same name.
         found = [pos for pos in _anchors(text, project.name) if pos not in claimed]
@@ -93,9 +97,9 @@ def form_regions(
         claimed.add(later[0])
         cursor = later[0] + 1
     anchors.sort(key=lambda item: item[1])
-    starts = [
-        _header_start(text, pos, anchors[k - 1][1] if k else 0) for k, (_, pos) in enumerate(anchors)
-    ]
+    # A header may not reach back past the previous form's 名称 line.
+    floors = [0, *(pos for _, pos in anchors)]
+    starts = [_header_start(text, pos, floors[k]) for k, (_, pos) in enumerate(anchors)]
     for k, (project_id, pos) in enumerate(anchors):
         end = starts[k + 1] if k + 1 < len(anchors) else len(text)
         regions[project_id] = Region(starts[k], max(end, pos + 1))

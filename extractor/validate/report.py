@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,13 @@ class ValidationReport(BaseModel):
 
     def flags_of(self, severity: Severity) -> list[Flag]:
         return [flag for flag in self.flags if flag.severity == severity]
+
+
+def _finite(value: Any) -> Any:
+    """NaN/inf (a ratio over a zero amount) is not a value a reviewer can use: None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 @dataclass
@@ -78,8 +86,8 @@ class Context:
                 project=project,
                 path=path,
                 message=message,
-                expected=expected,
-                found=found,
+                expected=_finite(expected),
+                found=_finite(found),
                 span=span,
             )
         )
