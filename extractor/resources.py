@@ -1,15 +1,16 @@
 """Files that ship with the package: prompt templates and JSON schemas.
 
 In a checkout they live in the top-level `prompts/` and `schemas/` folders; an installed
-wheel carries them as the `extractor.prompts` / `extractor.schemas` package data.
+wheel carries them inside the package as `extractor/prompts` and `extractor/schemas`
+(see `[tool.setuptools.package-dir]` in pyproject.toml).
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE.parent
 
 
 def resource_dir(name: str) -> Path:
@@ -17,7 +18,4 @@ def resource_dir(name: str) -> Path:
     local = _REPO_ROOT / name
     if local.is_dir() and (_REPO_ROOT / "pyproject.toml").exists():
         return local
-    try:
-        return Path(str(resources.files(f"extractor.{name}")))
-    except ModuleNotFoundError:
-        return local
+    return _PACKAGE / name
