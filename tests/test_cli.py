@@ -67,3 +67,42 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["run", str(good), "--backend", "nope"]).exit_code == 2
     assert runner.invoke(app, ["run"]).exit_code == 2
     assert runner.invoke(app, ["run", str(good), "--no-such-option"]).exit_code == 2
+
+
+def test_bad_pdfs_fail_with_their_reason(tmp_path: Path) -> None:
+    from tests.fixtures.make_pdfs import (
+        write_corrupt_pdf,
+        write_encrypted_pdf,
+        write_scanned_pdf,
+        write_zero_page_pdf,
+    )
+
+    encrypted, corrupt, nopages, scanned = (
+        tmp_path / n for n in ("enc.pdf", "bad.pdf", "zero.pdf", "scan.pdf")
+    )
+    write_encrypted_pdf(encrypted)
+    write_corrupt_pdf(corrupt)
+    write_zero_page_pdf(nopages)
+    write_scanned_pdf(scanned, ["项目支出绩效自评表", "项目名称 某项目"])
+    good = _write(tmp_path, "good.txt", SELF_EVALUATION)
+    out = tmp_path / "out"
+    args = [
+        "run",
+        str(encrypted),
+        str(corrupt),
+        str(nopages),
+        str(scanned),
+        str(good),
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert [p.name for p in out.iterdir()] == ["good.json"]
+    lines = {
+        line.split(": ")[0].split()[-1]: line for line in result.output.splitlines() if ": " in line
+    }
+    assert "加密" in lines[str(encrypted)]
+    assert "OCR" in lines[str(scanned)]
+    assert str(corrupt) in lines and str(nopages) in lines

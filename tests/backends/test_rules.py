@@ -224,3 +224,145 @@ def test_scoring_table_in_block_layout_with_narrative_funding(tmp_path: Path) ->
         90,
     )
     assert (line.executed, line.execution_rate) == (171, 95)
+
+
+WITHOUT_INITIAL_BUDGET = """\
+项目支出绩效自评表
+(2023 年度)
+项目名称\t\t档案数字化\t\t\t\t
+主管部门\t\t某局\t\t实施单位\t某中心\t
+项目资金 (万元)\t\t全年预算数\t全年执行数\t分值\t执行率\t得分
+\t年度资金总额:\t12\t11.4\t10\t95%\t9.5
+\t其中: 本年财政拨款\t12\t11.4\t—\t\t
+绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施
+\t产出指标(90分)\t数量指标\t指标 1: 数字化卷数\t≥3000 卷\t3100 卷\t90\t90\t
+总分\t\t\t\t\t\t100\t99.5
+"""
+
+DEPARTMENT_TARGET = """\
+部门（单位）整体支出绩效目标申报表
+预算年度:2023
+预算（单位）名称：某县卫生健康局
+单位：万元
+部门整体绩效情况\t整体绩效目标\t保障基本公共卫生服务。
+\t一级指标\t二级指标\t三级指标\t\t绩效指标性质\t绩效指标值\t绩效度量单位\t权重
+\t产出指标\t数量指标\t免费体检人数\t\t≥\t5000\t人\t60
+\t\t时效指标\t资金拨付及时率\t\t=\t100\t%\t20
+服务对象满意度指标\t\t群众满意度\t\t≥\t90\t%\t20
+"""
+
+FUNDING_BY_LEVEL = """\
+\t项目名称
+\t乡村医生补助
+\t项目编号
+\t
+
+\t资金来源
+\t上年度结转金额
+\t本年度安排金额
+\t实际到位金额
+\t实际支出
+\t结余结转金额
+
+\t
+\t
+\t
+\t到位金额
+\t到位率（%）
+\t到位时间
+\t支出金额
+\t支出率
+\t
+
+\t县级财政
+\t10
+\t90
+\t100
+\t100%
+\t
+\t80
+\t80.00%
+\t20
+
+\t合  计
+\t10
+\t90
+\t100
+\t100%
+\t
+\t80
+\t80.00%
+\t20
+
+\t绩效评价自评表
+
+\t一级指标
+\t二级指标
+\t三级指标
+\t分值
+\t自评得分
+
+\t产出（100分）
+\t数量指标
+\t补助发放人数
+\t100
+\t95
+
+\t合计
+\t100
+\t95
+
+
+"""
+
+
+def test_funding_block_without_initial_budget(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "short.txt", WITHOUT_INITIAL_BUDGET).projects
+    total = project.funding[0]
+    assert (total.initial_budget, total.budget, total.executed, total.execution_rate) == (
+        None,
+        12,
+        11.4,
+        95,
+    )
+    assert (total.weight, total.score) == (10, 9.5)
+
+
+def test_department_target_form_with_unit_column(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "dept.txt", DEPARTMENT_TARGET).projects
+    assert (project.form, project.name, project.department) == (
+        "department_target",
+        "某县卫生健康局",
+        "某县卫生健康局",
+    )
+    first, second, third = project.indicators
+    assert first.target is not None and (
+        first.target.raw,
+        first.target.op,
+        first.target.number,
+        first.target.unit,
+    ) == ("5000人", "≥", 5000, "人")
+    assert (first.nature, first.weight) == ("≥", 60)
+    assert (second.level2, second.target.raw if second.target else None) == ("时效指标", "100%")
+    # a 二级指标 printed in the first column belongs to the 一级 of its family
+    assert (third.level1, third.level2, third.name) == (
+        "满意度指标",
+        "服务对象满意度指标",
+        "群众满意度",
+    )
+
+
+def test_funding_by_government_level_with_two_header_rows(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "levels.txt", FUNDING_BY_LEVEL).projects
+    county, total = project.funding
+    assert county.source == "县级财政" and total.source == "total"
+    assert (county.carried_in, county.budget, county.received, county.received_rate) == (
+        10,
+        90,
+        100,
+        100,
+    )
+    assert (county.executed, county.execution_rate, county.balance) == (80, 80, 20)
+    assert [(i.level1, i.name, i.weight, i.score) for i in project.indicators] == [
+        ("产出", "补助发放人数", 100, 95)
+    ]
