@@ -135,11 +135,10 @@ def chunk_document(doc: Document) -> list[Chunk]:
         near = "".join(r.key for r in near_rows)
         title = next((squash(r.raw) for r in reversed(near_rows) if is_title(r)), "")
         kind = classify(rows[i], near + rows[begin].key)
-        context_start = (
-            rows[floor].start
-            if kind == "evaluation_scoring" and floor < len(rows)
-            else (near_rows[0].start if near_rows else rows[begin].start)
-        )
+        # An evaluation report's scoring table is about the whole report before it (its
+        # project name, funding sentences); other forms only need the lines just above.
+        context_rows = rows[floor:begin] if kind == "evaluation_scoring" else near_rows
+        context_start = context_rows[0].start if context_rows else rows[begin].start
         start, stop = rows[begin].start, rows[end].end
         forms.append(
             Chunk(

@@ -9,6 +9,7 @@ these forms, so one template parser reads every kind of input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,6 +60,9 @@ class Document(BaseModel):
         page = self.pages[index]
         return Span(page=page.number, start=start - base, end=min(end - base, len(page.text)))
 
+
+# Offsets into Document.text → a page-relative Span (Document.locate).
+Locate = Callable[[int, int], Span]
 
 ChunkKind = Literal["form", "narrative"]
 

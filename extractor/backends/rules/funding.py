@@ -4,7 +4,6 @@ funding sentences of an evaluation report that has no such table."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from extractor.backends.rules.labels import (
     FUNDING_HEADER,
@@ -13,11 +12,11 @@ from extractor.backends.rules.labels import (
     funding_source,
 )
 from extractor.chunk import is_indicator_header
-from extractor.models import FundingLine, Span
+from extractor.document import Locate
+from extractor.models import FundingLine
 from extractor.normalize import join_number_spaces, normalize_text, parse_number, squash
 from extractor.rows import Row
 
-Locate = Callable[[int, int], Span]
 _WEIGHT_IN_HEADER = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]")
 _NUMBERS_ONLY = re.compile(r"^\s*(?:\d+(?:\.\d+)?%?\s+)+\d+(?:\.\d+)?%?\s*$")
 

@@ -111,11 +111,11 @@ def read_header(rows: list[Row], title: str, context: str) -> Header:
     if quoted:
         header.name = quoted.group(1)
     _scan_rows(rows, header)
-    header.year = _year(title, context, rows)
+    header.year = _year(title, context)
     return header
 
 
-def _year(title: str, context: str, rows: list[Row]) -> int | None:
+def _year(title: str, context: str) -> int | None:
     for text in (title, context[-400:]):
         m = YEAR.search(squash(normalize_text(text).text))
         if m:

@@ -10,7 +10,6 @@ header's column positions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.backends.rules.labels import (
@@ -26,7 +25,8 @@ from extractor.backends.rules.labels import (
     level2_of,
 )
 from extractor.chunk import TOTAL_ROW, is_indicator_header
-from extractor.models import Indicator, Span, Subtotal, Total, Value
+from extractor.document import Locate
+from extractor.models import Indicator, Subtotal, Total, Value
 from extractor.normalize import (
     join_number_spaces,
     normalize_text,
@@ -37,7 +37,6 @@ from extractor.normalize import (
 )
 from extractor.rows import Cell, Row
 
-Locate = Callable[[int, int], Span]
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _OP_ONLY = re.compile(r"^(≥|≤|=|>|<|>=|<=|≧|≦)$")
 _NOT_APPLICABLE = "本指标不适用"
