@@ -49,6 +49,18 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     return files, problems
 
 
+def _store(db: str, results: list[DocumentResult]) -> None:
+    from extractor.review.cli import store_results
+    from extractor.review.errors import ReviewError
+
+    try:
+        outcomes = store_results(db, results)
+    except ReviewError as exc:
+        err.print(f"[red]审核库[/red]: {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"已导入审核库 {db}：{len(outcomes)} 个文档")
+
+
 def _summary_table(results: list[DocumentResult]) -> Table:
     table = Table(title="抽取结果", show_lines=False)
     for column in ("文档", "表单", "指标", "资金行", "错误", "警告", "提示"):
@@ -74,6 +86,9 @@ def run(
         "out"
     ),
     backend: Annotated[str, typer.Option(help="抽取后端：rules（离线模板解析）")] = "rules",
+    db: Annotated[
+        str | None, typer.Option("--db", help="同时导入审核库（SQLite 文件或数据库 URL）")
+    ] = None,
 ) -> None:
     """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
     try:
@@ -106,6 +121,8 @@ def run(
     if results:
         console.print(_summary_table(results))
         console.print(f"已写入 {len(results)} 个文件到 {out}/")
+    if db and results:
+        _store(db, results)
     for path, reason in failed:
         err.print(f"[red]失败[/red] {path}: {reason}")
     raise typer.Exit(1 if failed else 0)
@@ -132,6 +149,10 @@ def _register_optional_commands() -> None:
 
     app.command("eval", help="在金标准文件上评估抽取与校验的准确率。")(eval_command)
     app.command("validate", help="重新校验已保存的结果文件（例如人工修改之后）。")(validate_command)
+
+    from extractor.review.cli import register as register_review
+
+    register_review(app)  # serve, export, review {import, export-sheet, import-sheet}
 
 
 _register_optional_commands()

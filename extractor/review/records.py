@@ -1,0 +1,171 @@
+"""Read-side records of the store: a document as it stands, its flags, a field."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from extractor.models import DocumentResult, Flag, Span
+from extractor.review.fields import get_field, has_field, is_field, set_field
+from extractor.review.state import (
+    AuditRow,
+    FieldState,
+    FlagStatus,
+    flag_status,
+)
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: int
+    doc_id: str
+    source_path: str
+    sha256: str
+    page_count: int
+    result_json: str
+    has_source: bool
+    imported_at: datetime
+
+
+@dataclass
+class FlagRecord:
+    id: int
+    project: str
+    target: str
+    rule: str
+    path: str
+    severity: str
+    message: str
+    expected: Any
+    found: Any
+    span: Span | None
+    position: int
+    active: bool
+    status: FlagStatus = "open"
+    decision: AuditRow | None = None  # the decision in force on its target
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def to_flag(self) -> Flag:
+        return Flag(
+            rule=self.rule,
+            severity=self.severity,  # type: ignore[arg-type]
+            project=self.project or None,
+            path=self.path,
+            message=self.message,
+            expected=self.expected,
+            found=self.found,
+            span=self.span,
+        )
+
+
+@dataclass
+class Counts:
+    """Flag counts of one document: open and total per severity, and progress."""
+
+    open: Counter[str] = field(default_factory=Counter)
+    total: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def open_all(self) -> int:
+        return sum(self.open.values())
+
+    @property
+    def total_all(self) -> int:
+        return sum(self.total.values())
+
+    @property
+    def done(self) -> int:
+        return self.total_all - self.open_all
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total_all else round(100 * self.done / self.total_all)
+
+
+@dataclass
+class DocumentView:
+    """One document as it stands: extraction + decisions → current values and flags."""
+
+    record: DocumentRecord
+    extracted: dict[str, Any]  # the imported DocumentResult as JSON data
+    flags: list[FlagRecord]
+    states: dict[tuple[str, str], FieldState]
+    audit: list[AuditRow]
+    current: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.current = apply_overrides(self.extracted, self.states)
+        for flag in self.flags:
+            state = self.states.get((flag.project, flag.target))
+            flag.status = flag_status(flag.active, flag.rule, state)
+            flag.decision = state.latest if state is not None else None
+        self.flags.sort(key=lambda f: (self.project_order(f.project), f.position))
+
+    @property
+    def doc_id(self) -> str:
+        return self.record.doc_id
+
+    def project_order(self, project_id: str) -> int:
+        for index, project in enumerate(self.current.get("projects", [])):
+            if project["id"] == project_id:
+                return index
+        return len(self.current.get("projects", []))
+
+    def project(self, project_id: str) -> dict[str, Any] | None:
+        return next((p for p in self.current["projects"] if p["id"] == project_id), None)
+
+    def extracted_project(self, project_id: str) -> dict[str, Any] | None:
+        return next((p for p in self.extracted["projects"] if p["id"] == project_id), None)
+
+    def state(self, project_id: str, target: str) -> FieldState:
+        return self.states.get((project_id, target)) or FieldState(project_id, target)
+
+    def flags_on(self, project_id: str, target: str) -> list[FlagRecord]:
+        return [f for f in self.flags if f.project == project_id and f.target == target]
+
+    def counts(self) -> Counts:
+        counts = Counts()
+        for flag in self.flags:
+            counts.total[flag.severity] += 1
+            if flag.is_open:
+                counts.open[flag.severity] += 1
+        return counts
+
+    def result(self) -> DocumentResult:
+        """The current values as a DocumentResult, with the active flags."""
+        data = dict(self.current)
+        data["flags"] = [f.to_flag().model_dump() for f in self.flags if f.active]
+        return DocumentResult.model_validate(data)
+
+    def extracted_value(self, project_id: str, target: str) -> Any:
+        project = self.extracted_project(project_id)
+        if project is None or not has_field(project, target):
+            return None
+        return get_field(project, target)
+
+    def current_value(self, project_id: str, target: str) -> Any:
+        project = self.project(project_id)
+        if project is None or not has_field(project, target):
+            return None
+        return get_field(project, target)
+
+
+def apply_overrides(
+    extracted: dict[str, Any], states: dict[tuple[str, str], FieldState]
+) -> dict[str, Any]:
+    current = copy.deepcopy(extracted)
+    projects = {p["id"]: p for p in current.get("projects", [])}
+    for (project_id, target), state in states.items():
+        overridden, value = state.override
+        project = projects.get(project_id)
+        if overridden and project is not None and is_field(target) and has_field(project, target):
+            set_field(project, target, copy.deepcopy(value))
+    return current

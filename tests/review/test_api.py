@@ -1,0 +1,268 @@
+"""The web API: every action and its audit row, undo, conflict, token, host check,
+CSRF, escaping, and what the pages show."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from extractor.review import ReviewStore
+from extractor.review.web.app import create_app
+from extractor.review.web.security import CSRF_COOKIE, TOKEN_COOKIE
+from tests.review.conftest import BASE, csrf_headers, decide, field
+from tests.review.fixtures import (
+    DOC_ID,
+    IMG,
+    RATE_ACTUAL,
+    REASON_SCORE,
+    SCRIPT,
+    SCRIPT_DOC_ID,
+    WRONG_SCORE,
+)
+
+TOKEN = "s3cret-token-for-tests-0123456789"
+
+
+def _audit(http: TestClient, doc_id: str = DOC_ID) -> list[dict[str, object]]:
+    response = http.get(f"/api/documents/{doc_id}/audit")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_documents_page_lists_forms_flags_and_progress(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "文档列表" in page.text and DOC_ID in page.text
+    summary = next(d for d in client.get("/api/documents").json() if d["doc_id"] == DOC_ID)
+    assert summary["forms"] == 1
+    assert summary["open"] == {"error": 2, "warning": 2, "info": 0}
+    assert summary["total"] == {"error": 2, "warning": 2, "info": 0}
+    assert summary["percent"] == 0
+
+
+def test_document_page_draws_the_form_with_flagged_cells(client: TestClient) -> None:
+    page = client.get(f"/documents/{DOC_ID}").text
+    for header in (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "项目资金（万元）",
+    ):
+        assert header in page
+    cell = re.search(
+        r'<td class="([^"]*)" data-project="p1" data-path="indicators\[4\]\.score"[^>]*>18<', page
+    )
+    assert cell and "sev-error" in cell.group(1)
+    warning = re.search(
+        r'<td class="([^"]*)" data-project="p1" data-path="indicators\[6\]\.actual"', page
+    )
+    assert warning and "sev-warning" in warning.group(1)
+    assert "（50分）" in page  # the printed subtotal, in the 一级指标 cell
+
+
+def test_field_detail_shows_source_span_rule_and_expected(client: TestClient) -> None:
+    detail = field(client, WRONG_SCORE)
+    assert detail["value"] == "18" and detail["kind"] == "number" and detail["version"] == 0
+    flag = detail["flags"][0]
+    assert flag["rule"] == "indicator.score_above_weight" and flag["severity"] == "error"
+    assert (flag["expected"], flag["found"]) == ("15", "18")
+    assert "高于分值" in flag["message"]
+    source = detail["source"]
+    assert source["mark"].startswith("\t效益指标(30分)\t社会效益指标\t群众出行便利")
+    start, end = source["focus"]
+    assert source["mark"][start:end] == "18"
+    assert "项目支出绩效自评表" in source["before"]
+
+
+def test_modify_writes_an_audit_row_and_clears_the_flag(client: TestClient) -> None:
+    response = decide(client, path=WRONG_SCORE, action="modify", value="15", note="抄录错误")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["message"].startswith("已修改")
+    assert body["field"]["value"] == "15" and body["field"]["status"] == "modified"
+    assert body["field"]["flags"][0]["status"] == "cleared"
+    row = _audit(client)[0]
+    assert row["document"] == DOC_ID and row["project"] == "p1" and row["path"] == WRONG_SCORE
+    assert (row["old_value"], row["new_value"], row["decision"]) == (18, 15, "modify")
+    assert (row["note"], row["reviewer"], row["via"]) == ("抄录错误", "张三", "web")
+    assert row["time"]
+    page = client.get(f"/documents/{DOC_ID}").text
+    assert "已消除" in page
+    summary = next(d for d in client.get("/api/documents").json() if d["doc_id"] == DOC_ID)
+    assert summary["open"]["error"] == 0  # total.score_sum cleared too
+
+
+def test_confirm_and_source_error_write_audit_rows(client: TestClient) -> None:
+    assert decide(client, path=RATE_ACTUAL, action="confirm").status_code == 200
+    refused = decide(client, path=REASON_SCORE, action="source_error", note=" ")
+    assert refused.status_code == 400 and "需要填写说明" in refused.json()["error"]
+    done = decide(client, path=REASON_SCORE, action="source_error", note="原表漏填偏差原因")
+    assert done.status_code == 200
+    rows = _audit(client)
+    assert [(r["decision"], r["path"]) for r in rows] == [
+        ("source_error", REASON_SCORE),
+        ("confirm", RATE_ACTUAL),
+    ]
+    assert rows[0]["old_value"] == rows[0]["new_value"] == 9
+    assert rows[0]["note"] == "原表漏填偏差原因"
+    assert field(client, RATE_ACTUAL)["flags"][0]["status"] == "confirmed"
+
+
+def test_undo(client: TestClient) -> None:
+    decide(client, path=WRONG_SCORE, action="modify", value="15")
+    response = decide(client, path=WRONG_SCORE, action="undo", version=1)
+    assert response.status_code == 200
+    detail = response.json()["field"]
+    assert detail["value"] == "18" and detail["status"] == "unreviewed"
+    assert detail["flags"][0]["status"] == "open"
+    assert [h["decision"] for h in detail["history"]] == ["undo", "modify"]
+    assert detail["history"][1]["active"] is False
+    row = _audit(client)[0]
+    assert row["decision"] == "undo" and row["old_value"] == 15 and row["new_value"] == 18
+
+
+def test_number_field_rejects_text(client: TestClient) -> None:
+    response = decide(client, path=WRONG_SCORE, action="modify", value="十五分")
+    assert response.status_code == 400
+    assert "数字字段" in response.json()["error"]
+    assert _audit(client) == []
+
+
+def test_stale_save_is_refused_with_a_clear_conflict(client: TestClient) -> None:
+    assert (
+        decide(client, path=WRONG_SCORE, action="modify", value="15", reviewer="张三").status_code
+        == 200
+    )
+    stale = decide(
+        client, path=WRONG_SCORE, action="modify", value="16", reviewer="李四", version=0
+    )
+    assert stale.status_code == 409
+    message = stale.json()["error"]
+    assert (
+        "保存冲突" in message and "张三" in message and "「15」" in message and "未生效" in message
+    )
+    assert field(client, WRONG_SCORE)["value"] == "15"
+
+
+def test_bad_requests_get_chinese_errors(client: TestClient) -> None:
+    response = client.post(
+        f"/api/documents/{DOC_ID}/decisions",
+        json={"path": WRONG_SCORE},
+        headers=csrf_headers(client),
+    )
+    assert response.status_code == 400 and "请求格式错误" in response.json()["error"]
+    assert decide(client, doc_id="nope", path=WRONG_SCORE, action="confirm").status_code == 404
+    assert client.get("/documents/nope").status_code == 404
+
+
+def test_csrf(client: TestClient) -> None:
+    body = {
+        "project": "p1",
+        "path": WRONG_SCORE,
+        "action": "confirm",
+        "reviewer": "张三",
+        "version": 0,
+    }
+    url = f"/api/documents/{DOC_ID}/decisions"
+    missing = client.post(url, json=body)
+    assert missing.status_code == 403 and "CSRF" in missing.json()["error"]
+    wrong = client.post(url, json=body, headers={"X-CSRF-Token": "x" * 43})
+    assert wrong.status_code == 403
+    cross = client.post(
+        url, json=body, headers={**csrf_headers(client), "Origin": "http://evil.example"}
+    )
+    assert cross.status_code == 403 and "Origin" in cross.json()["error"]
+    form = client.post(
+        url,
+        content="project=p1&path=x",
+        headers={**csrf_headers(client), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 403
+    same_origin = client.post(url, json=body, headers={**csrf_headers(client), "Origin": BASE})
+    assert same_origin.status_code == 200
+    assert len(_audit(client)) == 1
+
+
+def test_csrf_cookie_is_strict_and_page_carries_the_token(client: TestClient) -> None:
+    fresh = TestClient(client.app, base_url=BASE)
+    response = fresh.get("/")
+    cookie = response.headers["set-cookie"]
+    assert (
+        CSRF_COOKIE in cookie
+        and "samesite=strict" in cookie.lower()
+        and "httponly" in cookie.lower()
+    )
+    token = fresh.cookies.get(CSRF_COOKIE)
+    assert f'<meta name="csrf-token" content="{token}">' in response.text
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_foreign_host_names_are_refused_without_token(client: TestClient) -> None:
+    response = client.get("/", headers={"Host": "evil.example:8765"})
+    assert response.status_code == 400
+    assert client.get("/", headers={"Host": "localhost:8765"}).status_code == 200
+
+
+def test_token_is_required_on_every_request(store: ReviewStore) -> None:
+    app = create_app(store, token=TOKEN)
+    http = TestClient(app, base_url="http://192.0.2.10:8765", follow_redirects=False)
+    assert http.get("/").status_code == 401
+    assert http.get("/api/documents").status_code == 401
+    assert http.get("/static/review.css").status_code == 401
+    assert http.get("/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert http.get("/api/documents", headers={"X-Review-Token": TOKEN}).status_code == 200
+    assert http.get("/", headers={"X-Review-Token": "wrong"}).status_code == 401
+    # Opening the printed link stores the token in a cookie and drops it from the URL.
+    first = http.get(f"/documents/{DOC_ID}?token={TOKEN}")
+    assert first.status_code == 303 and first.headers["location"] == f"/documents/{DOC_ID}"
+    assert TOKEN_COOKIE in first.headers["set-cookie"]
+    assert http.get(f"/documents/{DOC_ID}").status_code == 200
+    post = http.post(
+        f"/api/documents/{DOC_ID}/decisions",
+        json={
+            "project": "p1",
+            "path": RATE_ACTUAL,
+            "action": "confirm",
+            "reviewer": "张三",
+            "version": 0,
+        },
+        headers=csrf_headers(http),
+    )
+    assert post.status_code == 200
+
+
+def test_document_text_is_escaped(client: TestClient) -> None:
+    page = client.get(f"/documents/{SCRIPT_DOC_ID}").text
+    assert SCRIPT not in page and IMG not in page
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;养护项目" in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;长效机制" in page
+    # The only script tag is the page's own.
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/review.js" defer>']
+    detail = field(client, "name", doc_id=SCRIPT_DOC_ID)
+    assert detail["value"].startswith(SCRIPT)  # JSON carries the text; the page sets textContent
+    listing = client.get("/").text
+    assert "<script>alert" not in listing
+
+
+def test_only_the_packaged_static_files_are_served(client: TestClient) -> None:
+    assert client.get("/static/review.js").status_code == 200
+    assert client.get("/static/review.css").headers["content-type"].startswith("text/css")
+    for name in ("../app.py", "..%2Fapp.py", "app.py", "%2Fetc%2Fpasswd"):
+        assert client.get(f"/static/{name}").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_export_downloads(client: TestClient, fmt: str) -> None:
+    decide(client, path=WRONG_SCORE, action="modify", value="15")
+    response = client.get(f"/export/{fmt}")
+    assert response.status_code == 200
+    assert f'filename="review-export.{fmt}"' in response.headers["content-disposition"]
+    assert len(response.content) > 100
+    assert client.get("/export/pdf").status_code == 404

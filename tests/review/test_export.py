@@ -1,0 +1,130 @@
+"""`extractor export`: reviewed values with each field's review status."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer import Typer
+from typer.testing import CliRunner
+
+from extractor.review import ReviewStore
+from extractor.review.cli import register
+from extractor.review.export import export_csv, export_json
+from extractor.review.workbook import export_xlsx
+from tests.review.fixtures import DOC_ID, RATE_ACTUAL, REASON_SCORE, WRONG_SCORE
+
+runner = CliRunner()
+
+
+def _reviewed(store: ReviewStore) -> None:
+    store.decide(
+        DOC_ID, "p1", WRONG_SCORE, "modify", value="15", note="抄错", reviewer="张三", version=0
+    )
+    store.decide(DOC_ID, "p1", RATE_ACTUAL, "confirm", reviewer="张三", version=0)
+    store.decide(
+        DOC_ID, "p1", REASON_SCORE, "source_error", note="原表漏填", reviewer="李四", version=0
+    )
+
+
+def test_json_export(store: ReviewStore) -> None:
+    _reviewed(store)
+    data = json.loads(export_json([store.document_view(DOC_ID)]))
+    document = data["documents"][0]
+    assert document["doc_id"] == DOC_ID
+    indicator = document["result"]["projects"][0]["indicators"][4]
+    assert indicator["score"] == 15  # the reviewed value
+    fields = {(f["project"], f["path"]): f for f in document["fields"]}
+    score = fields[("p1", WRONG_SCORE)]
+    assert (score["extracted"], score["value"], score["status"]) == (18, 15, "modified")
+    assert (score["reviewer"], score["note"]) == ("张三", "抄错")
+    assert fields[("p1", RATE_ACTUAL)]["status"] == "confirmed"
+    assert fields[("p1", REASON_SCORE)]["status"] == "source_error"
+    assert fields[("p1", "indicators[0].score")]["status"] == "unreviewed"
+    flags = {(f["rule"], f["target"]): f for f in document["flags"]}
+    assert flags[("indicator.score_above_weight", WRONG_SCORE)]["status"] == "cleared"
+    assert flags[("indicator.score_above_weight", WRONG_SCORE)]["decision"]["decision"] == "modify"
+    assert [r["decision"] for r in document["audit"]] == ["modify", "confirm", "source_error"]
+    # The current result only carries the flags still raised.
+    assert all(f["rule"] != "indicator.score_above_weight" for f in document["result"]["flags"])
+
+
+def test_csv_export(store: ReviewStore) -> None:
+    _reviewed(store)
+    raw = export_csv([store.document_view(DOC_ID)])
+    assert raw.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["字段路径"] == WRONG_SCORE)
+    assert (row["提取值"], row["审核值"], row["审核状态"], row["处理"]) == (
+        "18",
+        "15",
+        "已修改",
+        "修改",
+    )
+    assert row["审核人"] == "张三" and row["备注"] == "抄错"
+    assert next(r for r in rows if r["字段路径"] == "indicators[0].score")["审核状态"] == "未审核"
+
+
+def test_xlsx_export(store: ReviewStore) -> None:
+    _reviewed(store)
+    book = load_workbook(io.BytesIO(export_xlsx([store.document_view(DOC_ID)])))
+    assert book.sheetnames == ["项目", "资金", "指标", "问题", "字段审核", "审核记录"]
+    indicators = book["指标"]
+    header = [c.value for c in indicators[1]]
+    assert header[:8] == [
+        "文档",
+        "项目编号",
+        "项目名称",
+        "行",
+        "分组",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+    ]
+    row = next(
+        r for r in indicators.iter_rows(min_row=2, values_only=True) if r[7] == "群众出行便利"
+    )
+    record = dict(zip(header, row, strict=True))
+    assert record["得分"] == 15 and isinstance(record["得分"], (int, float))
+    assert record["分值"] == 15 and isinstance(record["分值"], (int, float))
+    assert record["审核状态"] == "得分：已修改（18→15）"
+    funding = book["资金"]
+    fheader = [c.value for c in funding[1]]
+    total = dict(zip(fheader, next(funding.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert total["资金来源"] == "年度资金总额" and total["执行率(%)"] == 82.89
+    assert isinstance(total["全年执行数"], float)
+    flags = book["问题"]
+    fl_header = [c.value for c in flags[1]]
+    flag_rows = [
+        dict(zip(fl_header, r, strict=True)) for r in flags.iter_rows(min_row=2, values_only=True)
+    ]
+    source_error = next(r for r in flag_rows if r["字段路径"] == REASON_SCORE)
+    assert (source_error["状态"], source_error["处理"], source_error["备注"]) == (
+        "原文错误",
+        "原文错误",
+        "原表漏填",
+    )
+    cleared = next(r for r in flag_rows if r["规则"] == "indicator.score_above_weight")
+    assert cleared["状态"] == "已消除" and cleared["新值"] == 15
+    projects = book["项目"]
+    assert [c.value for c in projects[1]][:3] == ["文档", "项目编号", "项目名称"]
+    assert book["审核记录"].max_row == 4
+
+
+def test_export_command(store: ReviewStore, tmp_path: Path) -> None:
+    _reviewed(store)
+    db = str(store.engine.url.database)
+    app = Typer()
+    register(app)
+    for fmt in ("json", "csv", "xlsx"):
+        out = tmp_path / f"e.{fmt}"
+        result = runner.invoke(app, ["export", "--db", db, "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert data["documents"][0]["result"]["projects"][0]["indicators"][4]["score"] == 15
+    bad = runner.invoke(app, ["export", "--db", db, "--format", "pdf"])
+    assert bad.exit_code == 2
