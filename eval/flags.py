@@ -4,7 +4,9 @@ A predicted flag is carried into the golden's terms through the record alignment
 project id becomes the aligned golden project's id, and an index in its path becomes
 the aligned golden record's index (predicted `indicators[5]` aligned to golden
 `indicators[4]` → "indicators[4].score"; likewise `funding[i]` and `subtotals[k]`).
-A flag on a record or project that has no golden counterpart cannot match.
+A flag on a record or project that has no golden counterpart cannot match. A
+final-accounts flag (`accounts[i].rows[j].values[k]`, no project) is carried through
+the accounts alignment (tables by number and side, rows by code and name).
 
 An expected flag matches a predicted one (one-to-one, in golden order) when rule, project
 and path are equal. For `narrative.*` and `document.*` rules only the rule counts, plus the
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from eval.accounts import AccountsAlignment, align_accounts
 from eval.align import DocumentAlignment
 from eval.results import FlagCounts, FlagIssue
 from extractor.models import DocumentResult, ExpectedFlag, Flag, GoldenDocument
@@ -51,9 +54,19 @@ class FlagMatch:
 
 
 def map_flag(
-    flag: Flag, golden: GoldenDocument, pred: DocumentResult, alignment: DocumentAlignment
+    flag: Flag,
+    golden: GoldenDocument,
+    pred: DocumentResult,
+    alignment: DocumentAlignment,
+    accounts: AccountsAlignment | None = None,
 ) -> MappedFlag:
     path = canonical_path(flag.path)
+    if flag.project is None and path.startswith("accounts["):
+        # a final-accounts flag: its table and row indices through the accounts alignment
+        if accounts is None:
+            accounts = align_accounts(golden.accounts, pred.accounts)
+        mapped = accounts.pred_path_to_golden(path)
+        return MappedFlag(flag, None, mapped is not None, mapped or path)
     if flag.project is None:
         return MappedFlag(flag, None, True, path)
     pred_index = next((i for i, p in enumerate(pred.projects) if p.id == flag.project), None)
@@ -91,7 +104,10 @@ def _loose_match(expected: ExpectedFlag, mapped: MappedFlag) -> bool:
 def match_flags(
     golden: GoldenDocument, pred: DocumentResult | None, alignment: DocumentAlignment
 ) -> FlagMatch:
-    mapped = [map_flag(f, golden, pred, alignment) for f in pred.flags] if pred is not None else []
+    mapped: list[MappedFlag] = []
+    if pred is not None:
+        accounts = align_accounts(golden.accounts, pred.accounts)
+        mapped = [map_flag(f, golden, pred, alignment, accounts) for f in pred.flags]
     used: set[int] = set()
     matched: dict[int, tuple[ExpectedFlag, Flag]] = {}
     # Strict flags first, then loose ones naming a project, then loose ones naming none,

@@ -67,7 +67,8 @@ def load_golden(path: Path) -> tuple[GoldenDocument, dict[str, int]]:
     if golden.doc_id != path.stem:
         raise EvalError(f"{path}: doc_id {golden.doc_id!r} differs from the file name")
     data = json.loads(text, parse_float=Decimal)
-    return golden, number_precisions(data.get("projects", []), "projects")
+    precision = number_precisions(data.get("projects", []), "projects")
+    return golden, precision | number_precisions(data.get("accounts", []), "accounts")
 
 
 def load_prediction(pred_dir: Path, doc_id: str) -> tuple[DocumentResult | None, str | None]:

@@ -109,6 +109,41 @@ def _sections(report: EvalReport) -> list[tuple[str, Sequence[str], list[list[st
                 *([rule, *flag_cells(c)] for rule, c in report.flags.by_rule.items()),
             ],
         ),
+        *_account_sections(report),
+    ]
+
+
+ACCOUNT_HEADERS: tuple[str, ...] = (
+    "document",
+    "table",
+    *COUNT_HEADERS,
+    "header F1",
+    "rows (golden/pred/matched)",
+)
+FORMULA_HEADERS: tuple[str, ...] = ("printed", "read", "matched", "parsed", "applied", "hold")
+
+
+def _account_sections(report: EvalReport) -> list[tuple[str, Sequence[str], list[list[str]]]]:
+    """Final-accounts tables: row-field scores per table and overall, and the formulas."""
+    accounts = report.accounts
+    if accounts is None:
+        return []
+    rows = [
+        [
+            t.doc_id,
+            t.table,
+            *count_cells(t.rows),
+            _pct(t.header.f1),
+            f"{t.records.golden}/{t.records.predicted}/{t.records.matched}",
+        ]
+        for t in accounts.tables
+    ]
+    rows.append(["(all)", "", *count_cells(accounts.rows), _pct(accounts.header.f1), ""])
+    f = accounts.formulas
+    counts = [str(v) for v in (f.printed, f.predicted, f.matched, f.parsed, f.applied, f.hold)]
+    return [
+        ("Final accounts (row fields: code, name, 行次, amounts)", ACCOUNT_HEADERS, rows),
+        ("Final-accounts formulas", FORMULA_HEADERS, [counts]),
     ]
 
 
@@ -178,7 +213,8 @@ def to_markdown(report: EvalReport, worst: int = 15) -> str:
         "",
         f"**Overall field F1 {_pct(o.f1)}** (P {_pct(o.precision)}, R {_pct(o.recall)}) on "
         f"{len(report.documents)} document(s), {source}; "
-        f"flags P {_pct(report.flags.overall.precision)} / R {_pct(report.flags.overall.recall)}.",
+        f"flags P {_pct(report.flags.overall.precision)} / R {_pct(report.flags.overall.recall)}"
+        + (f"; accounts F1 {_pct(report.accounts.rows.f1)}." if report.accounts else "."),
     ]
     errors = [d for d in report.documents if d.error]
     if errors:

@@ -130,6 +130,53 @@ class FlagReport(BaseModel):
     issues: list[FlagIssue] = Field(default_factory=list)
 
 
+class AccountTableReport(BaseModel):
+    """One final-accounts table (or side) of one document: its row fields (code, name,
+    行次, each amount) and its header fields (title, unit, 备注, column labels and 栏次,
+    printed formulas), and how many rows the golden and the prediction hold."""
+
+    doc_id: str
+    table: str  # "表1 收入", "表6"
+    title: str = ""
+    rows: Counts = Field(default_factory=Counts)
+    header: Counts = Field(default_factory=Counts)
+    records: RecordCounts = Field(default_factory=RecordCounts)
+
+
+class FormulaStats(BaseModel):
+    """Printed formulas: how many the golden lists (`printed`), how many the prediction
+    read (`predicted`) and how many of those are the golden's (`matched`); and, from the
+    predictions' meta, how many the extractor parsed, applied and found holding."""
+
+    printed: int = 0
+    predicted: int = 0
+    matched: int = 0
+    parsed: int = 0
+    applied: int = 0
+    hold: int = 0
+
+
+class AccountMismatch(BaseModel):
+    doc_id: str
+    table: str
+    kind: MismatchKind
+    field: str  # "account.row.values", "account.column.label" …
+    path: str  # golden path ("accounts[3].rows[4].values[1]"); predicted path if extra
+    expected: Any = None
+    found: Any = None
+
+
+class AccountsReport(BaseModel):
+    """Final-accounts scores, kept apart from the project fields (their own gate)."""
+
+    rows: Counts = Field(default_factory=Counts)  # the accounts F1: row fields
+    header: Counts = Field(default_factory=Counts)
+    by_field: dict[str, Counts] = Field(default_factory=dict)
+    tables: list[AccountTableReport] = Field(default_factory=list)
+    formulas: FormulaStats = Field(default_factory=FormulaStats)
+    mismatches: list[AccountMismatch] = Field(default_factory=list)
+
+
 class EvalReport(BaseModel):
     golden_dir: str | None = None
     pred_dir: str | None = None
@@ -141,6 +188,7 @@ class EvalReport(BaseModel):
     documents: list[DocumentReport] = Field(default_factory=list)
     flags: FlagReport = Field(default_factory=FlagReport)
     mismatches: list[Mismatch] = Field(default_factory=list)  # worst first, all of them
+    accounts: AccountsReport | None = None  # when a golden or a prediction has accounts
 
     def document(self, doc_id: str) -> DocumentReport:
         for doc in self.documents:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from eval.accounts import ACCOUNTS_RULE, AccountsScore, accounts_report, score_accounts
 from eval.align import DocumentAlignment, align_document
 from eval.compare import (
     COMPARISON_RULES,
@@ -62,6 +63,7 @@ class DocumentScore:
     mismatches: list[Mismatch]
     flags_by_rule: dict[str, FlagCounts]
     flag_issues: list[FlagIssue]
+    accounts: AccountsScore | None = None
 
 
 def count(results: Iterable[FieldResult]) -> Counts:
@@ -199,6 +201,7 @@ def score_document(item: DocumentInput) -> DocumentScore:
         mismatches=mismatches(results),
         flags_by_rule=flag_counts_by_rule(golden, pred, flag_match),
         flag_issues=flag_issues(golden.doc_id, golden, pred, flag_match),
+        accounts=score_accounts(golden.doc_id, golden.accounts, pred, item.precision),
     )
 
 
@@ -222,11 +225,12 @@ def build_report(
             by_rule.setdefault(rule, FlagCounts()).merge(counts)
         flags.issues += score.flag_issues
     flags.by_rule = dict(sorted(by_rule.items()))
+    accounts = accounts_report([s.accounts for s in scores if s.accounts is not None])
     return EvalReport(
         golden_dir=golden_dir,
         pred_dir=pred_dir,
         backend=backend,
-        comparison_rules=list(COMPARISON_RULES),
+        comparison_rules=[*COMPARISON_RULES, *([ACCOUNTS_RULE] if accounts else [])],
         overall=count(results),
         by_record_type={t: count(r for r in results if r.record_type == t) for t in RECORD_TYPES},
         by_field=by_field,
@@ -236,6 +240,7 @@ def build_report(
             (m for s in scores for m in s.mismatches),
             key=lambda m: (-m.cost, m.doc_id, m.path, m.field),
         ),
+        accounts=accounts,
     )
 
 

@@ -18,6 +18,7 @@ class Thresholds(BaseModel):
     per_document_f1: dict[str, float] = Field(default_factory=dict)
     flag_recall: float = 0.0
     flag_precision: float = 0.0
+    accounts_f1: float = 0.0  # final-accounts row fields (code, name, 行次, amounts)
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
@@ -46,4 +47,7 @@ def check_thresholds(report: EvalReport, thresholds: Thresholds) -> list[str]:
         failures.append(f"flag recall {flags.recall:.4f} < {thresholds.flag_recall:.4f}")
     if flags.precision < thresholds.flag_precision:
         failures.append(f"flag precision {flags.precision:.4f} < {thresholds.flag_precision:.4f}")
+    accounts = report.accounts.rows.f1 if report.accounts is not None else 1.0
+    if accounts < thresholds.accounts_f1:
+        failures.append(f"accounts F1 {accounts:.4f} < {thresholds.accounts_f1:.4f}")
     return failures

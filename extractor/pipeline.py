@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from extractor import __version__
+from extractor.accounts import extract_accounts
 from extractor.backends import Backend, get_backend
 from extractor.chunk import chunk_document
 from extractor.document import Chunk, Document
@@ -105,10 +106,16 @@ def _merge_scoring(projects: list[Project]) -> list[Project]:
 
 
 def extract_chunks(document: Document, chunks: list[Chunk], backend: Backend) -> list[Project]:
-    projects: list[Project] = []
-    for chunk in chunks:
-        if chunk.kind == "form":
-            projects.extend(backend.extract(chunk, document))
+    extract_all = getattr(backend, "extract_all", None)
+    if extract_all is not None:
+        # a backend that takes a document's chunks at once (the LLM backends run them
+        # concurrently and also read the narrative chunks)
+        projects: list[Project] = list(extract_all(chunks, document))
+    else:
+        projects = []
+        for chunk in chunks:
+            if chunk.kind == "form":
+                projects.extend(backend.extract(chunk, document))
     projects = _merge_scoring(projects)
     for index, project in enumerate(projects, start=1):
         project.id = f"p{index}"
@@ -124,10 +131,11 @@ def extract_document(
     document = load_document(path)
     chunks = chunk_document(document)
     projects = extract_chunks(document, chunks, engine)
-    if not projects:
+    accounts, accounts_meta = extract_accounts(document)  # 部门决算 表1–表9
+    if not projects and not accounts:
         if any(p.needs_ocr for p in document.pages):
             raise InputError("没有文字层（扫描件），需要 OCR；未找到可识别的绩效表格")
-        raise InputError("未找到可识别的绩效表格（自评表、目标表或评分表）")
+        raise InputError("未找到可识别的绩效表格（自评表、目标表、评分表或决算表）")
     result = DocumentResult(
         doc_id=document.doc_id,
         source=Source(path=str(path), sha256=document.sha256, pages=len(document.pages)),
@@ -143,6 +151,7 @@ def extract_document(
             "notes": document.notes,
         },
     )
+    result.accounts, result.meta["accounts"] = accounts, accounts_meta
     if validate:
         from extractor.validate import validate_result
 

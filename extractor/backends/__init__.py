@@ -21,9 +21,16 @@ class Backend(Protocol):
         ...
 
 
-def get_backend(name: str) -> Backend:
+def get_backend(name: str, config: object | None = None) -> Backend:
+    """A backend by name. "llm" and "hybrid" take an `extractor.llm.LLMConfig` (default:
+    the one set by the CLI, else the environment) and raise `ConfigError` (a ValueError)
+    naming every missing setting before any work is done."""
     if name == "rules":
         from extractor.backends.rules import RulesBackend
 
         return RulesBackend()
-    raise ValueError(f"未知的抽取后端: {name}（可用: rules）")
+    if name in ("llm", "hybrid"):
+        from extractor.llm import make_backend
+
+        return make_backend(name, config)
+    raise ValueError(f"未知的抽取后端: {name}（可用: rules, llm, hybrid）")

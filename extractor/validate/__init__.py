@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from extractor.document import Chunk, Document
 from extractor.models import DocumentResult
+from extractor.validate.accounts import check_accounts
 from extractor.validate.document_rules import check_document
 from extractor.validate.funding import check_funding
 from extractor.validate.indicators import check_indicators
@@ -53,6 +54,7 @@ def validate_result(
         check_totals(ctx, project)
     check_document(ctx, regions)
     check_narrative(ctx, prose_units(chunks))
+    check_accounts(ctx, prose_units(chunks))
     return ctx.report()
 
 

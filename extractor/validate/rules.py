@@ -42,6 +42,10 @@ _RULES: tuple[Rule, ...] = (
     Rule("narrative.sum", "error", "正文“共计 X，其中 A、B、C”各项之和不等于合计"),
     Rule("narrative.rate", "error", "正文中的百分比与其金额不符"),
     Rule("narrative.conflict", "warning", "正文中同一数量前后不一致，或与表格不一致"),
+    Rule("accounts.hierarchy", "error", "科目金额 ≠ 其下级科目之和"),
+    Rule("accounts.formula", "error", "表下注明的计算公式不成立"),
+    Rule("accounts.cross_table", "error", "不同决算表中应一致的金额不一致"),
+    Rule("accounts.total", "error", "合计行或小计栏 ≠ 其组成部分之和"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
