@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from extractor.backends import get_backend
 from extractor.errors import InputError
+from extractor.llm.cli import backend_from_options, llm_app, llm_options, print_run_summary
 from extractor.models import DocumentResult
 from extractor.pipeline import SUPPORTED_SUFFIXES, extract_document, write_result
 
@@ -80,19 +80,24 @@ def _summary_table(results: list[DocumentResult]) -> Table:
 
 
 @app.command()
+@llm_options
 def run(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（.txt .pdf .md .html）")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录，每个文档一个 JSON")] = Path(
         "out"
     ),
-    backend: Annotated[str, typer.Option(help="抽取后端：rules（离线模板解析）")] = "rules",
+    backend: Annotated[
+        str,
+        typer.Option(help="抽取后端：rules（离线模板解析）、llm（大模型）、hybrid（两者对照）"),
+    ] = "rules",
     db: Annotated[
         str | None, typer.Option("--db", help="同时导入审核库（SQLite 文件或数据库 URL）")
     ] = None,
+    llm_overrides: dict[str, Any] | None = None,
 ) -> None:
     """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
     try:
-        get_backend(backend)
+        engine = backend_from_options(backend, llm_overrides)  # one clear error before any work
     except ValueError as exc:
         err.print(f"[red]参数错误[/red]: {exc}")
         raise typer.Exit(2) from None
@@ -112,7 +117,7 @@ def run(
         for path in files:
             progress.update(task, description=f"抽取 {path.name}")
             try:
-                result = extract_document(path, backend=backend)
+                result = extract_document(path, backend=engine)
                 write_result(result, out)
                 results.append(result)
             except InputError as exc:
@@ -123,9 +128,11 @@ def run(
         console.print(f"已写入 {len(results)} 个文件到 {out}/")
     if db and results:
         _store(db, results)
+    print_run_summary(console, engine, results)  # model usage, cost and failed chunks
     for path, reason in failed:
         err.print(f"[red]失败[/red] {path}: {reason}")
-    raise typer.Exit(1 if failed else 0)
+    partial = any(r.meta.get("partial") for r in results)
+    raise typer.Exit(1 if failed or partial else 0)
 
 
 @app.command("schema")
@@ -153,6 +160,7 @@ def _register_optional_commands() -> None:
     from extractor.review.cli import register as register_review
 
     register_review(app)  # serve, export, review {import, export-sheet, import-sheet}
+    app.add_typer(llm_app, name="llm")  # batch-export, batch-import
 
 
 _register_optional_commands()

@@ -132,7 +132,8 @@ def extract_document(
     chunks = chunk_document(document)
     projects = extract_chunks(document, chunks, engine)
     accounts, accounts_meta = extract_accounts(document)  # 部门决算 表1–表9
-    if not projects and not accounts:
+    has_failures = getattr(engine, "has_failures", None)  # a model that failed is no bad input
+    if not projects and not accounts and not (has_failures and has_failures(document.doc_id)):
         if any(p.needs_ocr for p in document.pages):
             raise InputError("没有文字层（扫描件），需要 OCR；未找到可识别的绩效表格")
         raise InputError("未找到可识别的绩效表格（自评表、目标表、评分表或决算表）")
@@ -152,11 +153,14 @@ def extract_document(
         },
     )
     result.accounts, result.meta["accounts"] = accounts, accounts_meta
+    finalize = getattr(engine, "finalize", None)
+    if finalize is not None:  # backend flags (llm.ungrounded, hybrid.disagreement) and meta
+        finalize(result, document, chunks)
     if validate:
         from extractor.validate import validate_result
 
         report = validate_result(result, document, chunks)
-        result.flags = report.flags
+        result.flags = [*result.flags, *report.flags]
         result.meta["validation"] = {"checks_run": report.checks_run, "skipped": report.skipped}
     return result
 

@@ -1,0 +1,189 @@
+"""The calls a document needs: one per form chunk (or per part of a long form) and one
+per narrative chunk that states figures; their cache keys and request bodies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from extractor.document import Chunk
+from extractor.llm.config import LLMConfig
+from extractor.llm.prompts import PromptSet
+from extractor.llm.schema import ANSWER_MODELS, schema_hash
+from extractor.llm.split import split_form
+from extractor.llm.tokens import estimate_messages
+
+CallKind = Literal["form", "narrative"]
+
+FORM_LABELS: dict[str, str] = {
+    "project_self_evaluation": "项目支出绩效自评表",
+    "department_self_evaluation": "部门整体绩效自评表",
+    "project_target": "项目绩效目标表",
+    "department_target": "部门整体支出绩效目标申报表",
+    "evaluation_scoring": "评价报告的评分表/指标体系（决策、过程、产出、效益等指标）",
+}
+CONTEXT_HEAD = 400  # characters kept from the start of a long context (report titles)
+CONTEXT_TAIL = 1200  # and from its end (the lines right above the form)
+_FIGURE = re.compile(r"\d")
+JSON_INSTRUCTION = (
+    "As a genius expert, your task is to understand the content and provide\n"
+    "the parsed objects in json that match the following json_schema:\n\n{schema}\n\n"
+    "Make sure to return an instance of the JSON, not the schema itself"
+)
+MD_JSON_INSTRUCTION = (
+    "Return the correct JSON response within a ```json codeblock. not the JSON_SCHEMA"
+)
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    """One chat call: what to send, where its answer belongs, and its cache key."""
+
+    key: str
+    kind: CallKind
+    messages: list[dict[str, str]] = field(compare=False)
+    chunk_index: int  # index into the document's chunk list
+    part: int = 1
+    parts: int = 1
+    label: str = ""
+
+    @property
+    def answer_model(self) -> type[BaseModel]:
+        return ANSWER_MODELS[self.kind]
+
+
+def trim_context(context: str) -> str:
+    context = context.strip("\n")
+    if len(context) <= CONTEXT_HEAD + CONTEXT_TAIL:
+        return context
+    return context[:CONTEXT_HEAD] + "\n……（中间省略）……\n" + context[-CONTEXT_TAIL:]
+
+
+def _part_note(part: int, parts: int) -> str:
+    if parts == 1:
+        return "这是完整的一张表。"
+    if part == 1:
+        return f"表格太长，分为 {parts} 部分，这是第 1 部分：录入项目信息、资金行和本部分的指标行。"
+    return (
+        f"这是同一张表的第 {part}/{parts} 部分（续表）。"
+        "开头几行是重复的表头，只用来认列：不要录入其中的"
+        "项目信息和资金行，只录入表头之后的指标行、小计和总分；首行的一级/二级指标为空时沿用上一部分的。"
+    )
+
+
+class RequestBuilder:
+    """Builds `CallSpec`s from chunks, and OpenAI request bodies from specs."""
+
+    def __init__(self, config: LLMConfig, prompts: PromptSet) -> None:
+        self.config = config
+        self.prompts = prompts
+        self.schema_hashes = {kind: schema_hash(model) for kind, model in ANSWER_MODELS.items()}
+
+    def key(self, kind: CallKind, messages: list[dict[str, str]]) -> str:
+        """Cache key: model, prompt hash, schema hash and the chunk text sent."""
+        user = messages[-1]["content"]
+        parts = [
+            self.config.model or "",
+            self.prompts.get(kind).hash,
+            self.schema_hashes[kind],
+            user,
+        ]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:40]
+
+    def specs(self, chunks: list[Chunk]) -> list[CallSpec]:
+        """Every call a document's chunks need, forms first, in document order."""
+        forms = [(i, c) for i, c in enumerate(chunks) if c.kind == "form"]
+        specs = [spec for i, chunk in forms for spec in self.form_specs(i, chunk)]
+        if forms and self.config.narrative:
+            for i, chunk in enumerate(chunks):
+                spec = self.narrative_spec(i, chunk) if chunk.kind == "narrative" else None
+                if spec is not None:
+                    specs.append(spec)
+        return specs
+
+    def form_specs(self, index: int, chunk: Chunk) -> list[CallSpec]:
+        prompt = self.prompts.form
+        parts = split_form(chunk.text, self.config.max_chunk_tokens)
+        specs = []
+        for part in parts:
+            messages = prompt.render(
+                form_label=FORM_LABELS.get(chunk.form or "", "绩效表"),
+                title=chunk.title or "（无）",
+                part_note=_part_note(part.index, part.count),
+                context=trim_context(chunk.context) or "（无）",
+                text=part.text,
+            )
+            suffix = f" 第{part.index}/{part.count}部分" if part.count > 1 else ""
+            specs.append(
+                CallSpec(
+                    key=self.key("form", messages),
+                    kind="form",
+                    messages=messages,
+                    chunk_index=index,
+                    part=part.index,
+                    parts=part.count,
+                    label=f"表格 {chunk.title or FORM_LABELS.get(chunk.form or '', '')}{suffix}",
+                )
+            )
+        return specs
+
+    def narrative_spec(self, index: int, chunk: Chunk) -> CallSpec | None:
+        if not _FIGURE.search(chunk.text):
+            return None  # nothing to state
+        messages = self.prompts.narrative.render(text=chunk.text)
+        return CallSpec(
+            key=self.key("narrative", messages),
+            kind="narrative",
+            messages=messages,
+            chunk_index=index,
+            label=f"正文 {chunk.start}-{chunk.end}",
+        )
+
+    # --- request bodies (batch export, dry-run estimates) ------------------------------
+
+    def body(self, spec: CallSpec) -> dict[str, Any]:
+        """The chat-completions body a live call in the configured mode sends."""
+        model = spec.answer_model
+        schema = model.model_json_schema()
+        messages = [dict(m) for m in spec.messages]
+        body: dict[str, Any] = {"model": self.config.model, "temperature": self.config.temperature}
+        if self.config.max_output_tokens:
+            body["max_tokens"] = self.config.max_output_tokens
+        mode = self.config.mode
+        if mode == "tools":
+            body["tools"] = [{"type": "function", "function": tool_schema(model)}]
+            body["tool_choice"] = {"type": "function", "function": {"name": model.__name__}}
+        else:
+            instruction = JSON_INSTRUCTION.format(
+                schema=json.dumps(schema, ensure_ascii=False, indent=2)
+            )
+            messages[0]["content"] += "\n\n" + instruction
+            if mode == "json":
+                body["response_format"] = {"type": "json_object"}
+            elif mode == "json_schema":
+                body["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": model.__name__, "schema": schema},
+                }
+            else:
+                messages[-1]["content"] += "\n\n" + MD_JSON_INSTRUCTION
+        body["messages"] = messages
+        return body
+
+    def estimated_prompt_tokens(self, spec: CallSpec) -> int:
+        body = self.body(spec)
+        extra = {k: body[k] for k in ("tools", "response_format") if k in body}
+        return estimate_messages(body["messages"], extra)
+
+
+def tool_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The function definition instructor sends in tools mode."""
+    schema = model.model_json_schema()
+    parameters = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    description = (model.__doc__ or "").strip() or f"Correctly extracted `{model.__name__}`"
+    return {"name": model.__name__, "description": description, "parameters": parameters}
