@@ -22,6 +22,7 @@ from extractor.validate.prose import paragraph_chunks, prose_units
 from extractor.validate.regions import form_regions
 from extractor.validate.report import Context, ValidationReport
 from extractor.validate.rules import RULES, Rule
+from extractor.validate.stated import check_stated_figures
 from extractor.validate.totals import check_totals
 
 __all__ = ["RULES", "Rule", "ValidationReport", "validate_result"]
@@ -54,6 +55,7 @@ def validate_result(
         check_totals(ctx, project)
     check_document(ctx, regions)
     check_narrative(ctx, prose_units(chunks))
+    check_stated_figures(ctx)  # figures a model read, where sentence patterns found nothing
     check_accounts(ctx, prose_units(chunks))
     return ctx.report()
 
