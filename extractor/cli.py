@@ -63,10 +63,12 @@ def _store(db: str, results: list[DocumentResult]) -> None:
 
 def _summary_table(results: list[DocumentResult]) -> Table:
     table = Table(title="抽取结果", show_lines=False)
-    for column in ("文档", "表单", "指标", "资金行", "错误", "警告", "提示"):
+    for column in ("文档", "表单", "指标", "资金行", "错误", "警告", "提示", "跳过的检查"):
         table.add_column(column, justify="right" if column != "文档" else "left")
     for result in results:
         severities = [f.severity for f in result.flags]
+        # checks whose inputs were missing are skipped, not failed: say how many
+        skipped = sum((result.meta.get("validation") or {}).get("skipped", {}).values())
         table.add_row(
             result.doc_id,
             str(len(result.projects)),
@@ -75,6 +77,7 @@ def _summary_table(results: list[DocumentResult]) -> Table:
             str(severities.count("error")),
             str(severities.count("warning")),
             str(severities.count("info")),
+            str(skipped),
         )
     return table
 
