@@ -33,11 +33,29 @@ def eval_command(
         Path | None, typer.Option("--md", help="Write a Markdown summary (PR comment) here.")
     ] = None,
     worst: Annotated[int, typer.Option(help="How many of the worst mismatches to show.")] = 15,
+    scanned: Annotated[
+        bool,
+        typer.Option(
+            "--scanned",
+            help="Score scanned (image-only) versions of the golden documents, read by OCR, "
+            "against their text versions (target: F1 >= 0.9 x text F1 per document).",
+        ),
+    ] = False,
+    scanned_dir: Annotated[
+        Path | None,
+        typer.Option(help="With --scanned: where the scans and their outputs are kept."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="With --scanned: worker processes (0 = CPUs).")
+    ] = 0,
 ) -> None:
     """Score the extractor against the golden files: field P/R/F1, flags, worst mismatches."""
     console = Console()
     if not console.is_terminal:  # CI logs: rich would wrap everything at 80 columns
         console = Console(width=160)
+    if scanned:
+        _scanned(golden, backend, jobs, scanned_dir, json_out, md_out, worst, console)
+        return
     try:
         report = evaluate(golden, pred_dir=pred, backend=backend)
     except EvalError as exc:
@@ -50,3 +68,35 @@ def eval_command(
     if md_out is not None:
         md_out.write_text(to_markdown(report, worst=worst), encoding="utf-8")
         console.print(f"Markdown report written to {md_out}", highlight=False)
+
+
+def _scanned(
+    golden: Path,
+    backend: str,
+    jobs: int,
+    scanned_dir: Path | None,
+    json_out: Path | None,
+    md_out: Path | None,
+    worst: int,
+    console: Console,
+) -> None:
+    """`--scanned`: OCR the scanned fixtures, report them beside the text versions."""
+    from eval.scanned_eval import evaluate_scanned, scanned_markdown, scanned_table
+
+    try:
+        result = evaluate_scanned(golden, backend=backend, jobs=jobs, cache_dir=scanned_dir)
+    except EvalError as exc:
+        Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
+        raise typer.Exit(code=2) from exc
+    render(result.scanned, console, worst=worst)
+    console.print(scanned_table(result))
+    console.print(f"scans in {result.fixtures} · {result.seconds:.0f} s", highlight=False)
+    if json_out is not None:
+        json_out.write_text(to_json(result.scanned) + "\n", encoding="utf-8")
+        console.print(f"JSON report written to {json_out}", highlight=False)
+    if md_out is not None:
+        body = scanned_markdown(result) + "\n" + to_markdown(result.scanned, worst=worst)
+        md_out.write_text(body, encoding="utf-8")
+        console.print(f"Markdown report written to {md_out}", highlight=False)
+    if not result.ok:
+        raise typer.Exit(code=1)

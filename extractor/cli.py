@@ -1,6 +1,5 @@
 """`extractor` command line: a thin layer over `extractor.pipeline`."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,9 +9,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from extractor.batch import BatchOptions, run_batch
 from extractor.errors import InputError
 from extractor.llm.cli import backend_from_options, llm_app, llm_options, print_run_summary
 from extractor.models import DocumentResult
+from extractor.ocr.settings import ENGINES, MODES, OcrSettings, ocr_session
 from extractor.pipeline import SUPPORTED_SUFFIXES, extract_document, write_result
 
 app = typer.Typer(
@@ -93,6 +94,17 @@ def run(
         str,
         typer.Option(help="抽取后端：rules（离线模板解析）、llm（大模型）、hybrid（两者对照）"),
     ] = "rules",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行工作进程数（0 = CPU 核数）")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="已有最新结果的文档也重新处理")] = False,
+    timeout: Annotated[float, typer.Option(help="每个文档的时间上限（秒）")] = 1800.0,
+    ocr: Annotated[
+        str,
+        typer.Option(help="OCR：auto（无文字层的页）、always、never；tesseract 见 --ocr-engine"),
+    ] = "auto",
+    ocr_engine: Annotated[str, typer.Option(help="OCR 引擎：rapidocr 或 tesseract")] = "rapidocr",
+    save_ocr: Annotated[
+        bool, typer.Option("--save-ocr", help="把 OCR 读出的文字保存在 JSON 旁边")
+    ] = False,
     db: Annotated[
         str | None, typer.Option("--db", help="同时导入审核库（SQLite 文件或数据库 URL）")
     ] = None,
@@ -101,21 +113,66 @@ def run(
     """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
     try:
         engine = backend_from_options(backend, llm_overrides)  # one clear error before any work
+        settings = ocr_settings(ocr, ocr_engine)
     except ValueError as exc:
         err.print(f"[red]参数错误[/red]: {exc}")
         raise typer.Exit(2) from None
     files, problems = collect_inputs(paths)
+    if backend == "rules":
+        options = BatchOptions(
+            out_dir=out,
+            jobs=jobs,
+            backend=backend,
+            ocr=settings,
+            save_ocr=save_ocr,
+            force=force,
+            timeout=timeout,
+        )
+        results, failed, code = _run_batch(files, options)
+    else:  # the model backends run their calls concurrently inside one process
+        results, failed = _run_in_process(files, engine, settings, out)
+        code = 1 if failed or any(r.meta.get("partial") for r in results) else 0
+        print_run_summary(console, engine, results)  # model usage, cost and failed chunks
+    if results:
+        console.print(_summary_table(results))
+        console.print(f"结果在 {out}/")
+    if db and results:
+        _store(db, results)
+    for path, reason in [*problems, *failed]:
+        err.print(f"[red]失败[/red] {path}: {reason}")
+    raise typer.Exit(code or (1 if problems else 0))
+
+
+def _run_batch(
+    files: list[Path], options: BatchOptions
+) -> tuple[list[DocumentResult], list[tuple[Path, str]], int]:
+    report = run_batch(files, options, console=err)
+    results = []
+    for outcome in report.outcomes:
+        if outcome.status in ("ok", "skipped") and outcome.output:
+            text = Path(outcome.output).read_text(encoding="utf-8")
+            results.append(DocumentResult.model_validate_json(text))
+    failed = [(Path(o.path), o.reason or o.status) for o in report.failed]
+    return results, failed, report.exit_code
+
+
+def _run_in_process(
+    files: list[Path], engine: Any, settings: OcrSettings, out: Path
+) -> tuple[list[DocumentResult], list[tuple[Path, str]]]:
     results: list[DocumentResult] = []
-    failed = list(problems)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=len(files) < 2,
-    ) as progress:
+    failed: list[tuple[Path, str]] = []
+    with (
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=len(files) < 2,
+        ) as progress,
+        ocr_session(settings),
+    ):
         task = progress.add_task("抽取中", total=len(files))
         for path in files:
             progress.update(task, description=f"抽取 {path.name}")
@@ -126,16 +183,15 @@ def run(
             except InputError as exc:
                 failed.append((path, str(exc)))
             progress.advance(task)
-    if results:
-        console.print(_summary_table(results))
-        console.print(f"已写入 {len(results)} 个文件到 {out}/")
-    if db and results:
-        _store(db, results)
-    print_run_summary(console, engine, results)  # model usage, cost and failed chunks
-    for path, reason in failed:
-        err.print(f"[red]失败[/red] {path}: {reason}")
-    partial = any(r.meta.get("partial") for r in results)
-    raise typer.Exit(1 if failed or partial else 0)
+    return results, failed
+
+
+def ocr_settings(mode: str, engine: str) -> OcrSettings:
+    if mode not in MODES:
+        raise ValueError(f"--ocr 只能是 {' / '.join(MODES)}")
+    if engine not in ENGINES:
+        raise ValueError(f"--ocr-engine 只能是 {' / '.join(ENGINES)}")
+    return OcrSettings(mode=mode, engine=engine)  # type: ignore[arg-type]
 
 
 @app.command("schema")

@@ -24,7 +24,7 @@ def test_run_writes_one_json_per_document(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(tmp_path / "in"), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json", "run.csv", "run.json"]
     data = json.loads((out / "b.json").read_text(encoding="utf-8"))
     assert data["schema_version"] == "1" and data["doc_id"] == "b"
     assert data["projects"][0]["name"] == "乡村道路养护经费"
@@ -45,7 +45,8 @@ def test_bad_inputs_fail_one_by_one(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert [p.name for p in out.iterdir()] == ["good.json"]  # nothing half-written
+    # nothing half-written: the good output and the run report only
+    assert sorted(p.name for p in out.iterdir()) == ["good.json", "run.csv", "run.json"]
     for path, reason in [
         (empty, "为空"),
         (noform, "未找到可识别"),
@@ -95,11 +96,13 @@ def test_bad_pdfs_fail_with_their_reason(tmp_path: Path) -> None:
         str(good),
         "--out",
         str(out),
+        "--ocr",
+        "never",  # a scan read without OCR must say that it needs OCR
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert [p.name for p in out.iterdir()] == ["good.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["good.json", "run.csv", "run.json"]
     lines = {
         line.split(": ")[0].split()[-1]: line for line in result.output.splitlines() if ": " in line
     }
