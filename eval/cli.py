@@ -1,9 +1,7 @@
 """`extractor eval`: register with `app.command("eval")(eval_command)`."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -11,10 +9,12 @@ from rich.text import Text
 
 from eval.harness import EvalError, evaluate
 from eval.report import render, to_json, to_markdown
+from extractor.llm.cli import llm_options
 
 DEFAULT_GOLDEN = Path("golden")
 
 
+@llm_options
 def eval_command(
     golden: Annotated[
         Path, typer.Option(help="Folder of golden <doc_id>.json files, documents in docs/.")
@@ -48,6 +48,7 @@ def eval_command(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", help="With --scanned: worker processes (0 = CPUs).")
     ] = 0,
+    llm_overrides: dict[str, Any] | None = None,
 ) -> None:
     """Score the extractor against the golden files: field P/R/F1, flags, worst mismatches."""
     console = Console()
@@ -56,6 +57,8 @@ def eval_command(
     if scanned:
         _scanned(golden, backend, jobs, scanned_dir, json_out, md_out, worst, console)
         return
+    if backend in ("llm", "hybrid") and pred is None:
+        _configure_llm(backend, llm_overrides)
     try:
         report = evaluate(golden, pred_dir=pred, backend=backend)
     except EvalError as exc:
@@ -100,3 +103,19 @@ def _scanned(
         console.print(f"Markdown report written to {md_out}", highlight=False)
     if not result.ok:
         raise typer.Exit(code=1)
+
+
+def _configure_llm(backend: str, overrides: dict[str, Any] | None) -> None:
+    """Check the model settings once, before any document is read, and make them the
+    default the pipeline's backend picks up."""
+    from extractor.backends import get_backend
+    from extractor.llm import set_default_config
+    from extractor.llm.cli import config_from_options
+
+    try:
+        config = config_from_options(overrides).require_ready()
+        get_backend(backend, config)
+    except ValueError as exc:
+        Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
+        raise typer.Exit(code=2) from exc
+    set_default_config(config)
