@@ -1,3 +1,4 @@
 from extractor.cli import app
 
-app(prog_name="extractor")
+if __name__ == "__main__":
+    app(prog_name="extractor")

@@ -75,7 +75,7 @@ class BatchOptions:
     ocr: OcrSettings = field(default_factory=OcrSettings)
     save_ocr: bool = False
     force: bool = False  # redo documents that already have an up-to-date output
-    timeout: float | None = 1800.0  # seconds per document; None = no limit
+    timeout: float | None = 1800.0  # seconds per document; None or 0 = no limit
     recycle_after: int = 25  # a worker is replaced after this many documents
     report_name: str = "run"  # run.json / run.csv in out_dir
 
@@ -614,7 +614,7 @@ class _Run:
             task = worker.task
             assert task is not None
             limit = self.options.timeout
-            if limit is not None and now - task.started > limit:
+            if limit and limit > 0 and now - task.started > limit:
                 self._lose(pool, worker, "timeout", f"超过单个文档的时间限制（{limit:g} 秒）")
             elif not worker.process.is_alive():
                 code = worker.process.exitcode

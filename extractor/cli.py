@@ -1,6 +1,5 @@
 """`extractor` command line: a thin layer over `extractor.pipeline`."""
 
-
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,7 @@ from extractor.batch import BatchOptions, run_batch
 from extractor.errors import InputError
 from extractor.llm.cli import backend_from_options, llm_app, llm_options, print_run_summary
 from extractor.models import DocumentResult
-from extractor.ocr.settings import ENGINES, MODES, OcrSettings, ocr_session
+from extractor.ocr.settings import OcrSettings, ocr_session, parse_ocr_option
 from extractor.pipeline import SUPPORTED_SUFFIXES, extract_document, write_result
 
 app = typer.Typer(
@@ -101,7 +100,9 @@ def run(
         str,
         typer.Option(help="OCR：auto（无文字层的页）、always、never；tesseract 见 --ocr-engine"),
     ] = "auto",
-    ocr_engine: Annotated[str, typer.Option(help="OCR 引擎：rapidocr 或 tesseract")] = "rapidocr",
+    ocr_engine: Annotated[
+        str | None, typer.Option(help="OCR 引擎：rapidocr（默认）或 tesseract")
+    ] = None,
     save_ocr: Annotated[
         bool, typer.Option("--save-ocr", help="把 OCR 读出的文字保存在 JSON 旁边")
     ] = False,
@@ -113,7 +114,7 @@ def run(
     """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
     try:
         engine = backend_from_options(backend, llm_overrides)  # one clear error before any work
-        settings = ocr_settings(ocr, ocr_engine)
+        settings = parse_ocr_option(ocr, ocr_engine)
     except ValueError as exc:
         err.print(f"[red]参数错误[/red]: {exc}")
         raise typer.Exit(2) from None
@@ -184,14 +185,6 @@ def _run_in_process(
                 failed.append((path, str(exc)))
             progress.advance(task)
     return results, failed
-
-
-def ocr_settings(mode: str, engine: str) -> OcrSettings:
-    if mode not in MODES:
-        raise ValueError(f"--ocr 只能是 {' / '.join(MODES)}")
-    if engine not in ENGINES:
-        raise ValueError(f"--ocr-engine 只能是 {' / '.join(ENGINES)}")
-    return OcrSettings(mode=mode, engine=engine)  # type: ignore[arg-type]
 
 
 @app.command("schema")

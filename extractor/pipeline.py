@@ -19,6 +19,7 @@ from extractor.chunk import chunk_document
 from extractor.document import Chunk, Document
 from extractor.errors import InputError
 from extractor.models import FUNDING_NUMBER_FIELDS, DocumentResult, FundingLine, Project, Source
+from extractor.ocr.annotate import annotate_ocr
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -162,6 +163,7 @@ def extract_document(
         report = validate_result(result, document, chunks)
         result.flags = [*result.flags, *report.flags]
         result.meta["validation"] = {"checks_run": report.checks_run, "skipped": report.skipped}
+    annotate_ocr(result, document)  # OCR'd pages: boxes on spans, ocr.low_confidence flags
     return result
 
 
