@@ -213,9 +213,12 @@ def test_a_scan_in_a_batch_is_ocrd_and_its_ocr_text_saved(tmp_path: Path) -> Non
     assert outcome.worker_peak_mb and outcome.worker_peak_mb > 50
 
 
-@pytest.mark.skipif(engines.engine_problem("tesseract") is None, reason="tesseract is installed")
-def test_a_missing_engine_is_named_in_the_failure(tmp_path: Path) -> None:
+def test_a_missing_engine_is_named_in_the_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.ocr.helpers import scan, small_form_pdf
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no tesseract on this PATH
 
     (tmp_path / "in").mkdir()
     scanned = scan(small_form_pdf(tmp_path / "small.pdf"), tmp_path / "in" / "scan.pdf")
