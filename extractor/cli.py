@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -109,17 +110,81 @@ def run(
     db: Annotated[
         str | None, typer.Option("--db", help="同时导入审核库（SQLite 文件或数据库 URL）")
     ] = None,
+    executor: Annotated[
+        str, typer.Option(help="执行方式：local（本机多进程）或 ray（Ray 集群，需安装 ray 扩展）")
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="Ray 集群地址：auto 或 ray://主机:10001；不填按 Ray 的默认规则（RAY_ADDRESS、"
+            "本机已启动的集群，否则在本机新起一个）",
+        ),
+    ] = None,
+    ocr_workers: Annotated[
+        int, typer.Option("--ocr-workers", help="Ray 上的 OCR 工作进程数（0 = 集群 CPU 数）")
+    ] = 0,
+    ray_inputs: Annotated[
+        str,
+        typer.Option(
+            "--ray-inputs",
+            help="输入如何到达 Ray 节点：auto、shared（各节点同一路径可读）、object（经对象存储）",
+        ),
+    ] = "auto",
+    llm_rpm: Annotated[
+        int | None,
+        typer.Option("--llm-rpm", help="Ray 上所有节点合计的每分钟请求数上限（EXTRACTOR_LLM_RPM）"),
+    ] = None,
+    llm_tpm: Annotated[
+        int | None,
+        typer.Option(
+            "--llm-tpm", help="Ray 上所有节点合计的每分钟 token 上限（EXTRACTOR_LLM_TPM）"
+        ),
+    ] = None,
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
     """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
+    from extractor.distributed.cli import executor_problem, ray_options_from_cli
+
     try:
         engine = backend_from_options(backend, llm_overrides)  # one clear error before any work
         settings = parse_ocr_option(ocr, ocr_engine)
+        problem = executor_problem(executor)
+        if problem is None and executor == "local" and (ray_address or ocr_workers):
+            problem = "--ray-address、--ocr-workers 只用于 --executor ray"
+        if problem:
+            raise ValueError(problem)
+        ray_options = (
+            ray_options_from_cli(
+                ray_address=ray_address,
+                ocr_workers=ocr_workers,
+                backend=backend,
+                llm_rpm=llm_rpm,
+                llm_tpm=llm_tpm,
+                ray_inputs=ray_inputs,
+                llm_config=getattr(engine, "config", None),
+            )
+            if executor == "ray"
+            else None
+        )
     except ValueError as exc:
-        err.print(f"[red]参数错误[/red]: {exc}")
+        err.print(f"[red]参数错误[/red]: {escape(str(exc))}")
         raise typer.Exit(2) from None
     files, problems = collect_inputs(paths)
-    if backend == "rules":
+    if ray_options is not None:  # documents on a Ray cluster, any backend
+        options = BatchOptions(
+            out_dir=out,
+            jobs=jobs,
+            backend=backend,
+            ocr=settings,
+            save_ocr=save_ocr,
+            force=force,
+            timeout=timeout,
+        )
+        results, failed, code = _run_batch(files, options, ray_options)
+        if any(r.meta.get("partial") for r in results):  # a model call failed, as locally
+            code = code or 1
+    elif backend == "rules":
         options = BatchOptions(
             out_dir=out,
             jobs=jobs,
@@ -145,9 +210,19 @@ def run(
 
 
 def _run_batch(
-    files: list[Path], options: BatchOptions
+    files: list[Path], options: BatchOptions, ray_options: Any = None
 ) -> tuple[list[DocumentResult], list[tuple[Path, str]], int]:
-    report = run_batch(files, options, console=err)
+    if ray_options is None:
+        report = run_batch(files, options, console=err)
+    else:
+        from extractor.distributed import RayUnavailable
+        from extractor.distributed.cli import run_on_ray
+
+        try:
+            report = run_on_ray(files, options, ray_options, console=err)
+        except RayUnavailable as exc:
+            err.print(f"[red]Ray[/red]: {escape(str(exc))}")
+            raise typer.Exit(2) from None
     results = []
     for outcome in report.outcomes:
         if outcome.status in ("ok", "skipped") and outcome.output:

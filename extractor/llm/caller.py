@@ -16,7 +16,7 @@ import functools
 import random
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import instructor
@@ -37,6 +37,24 @@ INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "md_json": instructor.Mode.MD_JSON,
 }
 T = TypeVar("T")
+
+
+class RequestGate(Protocol):
+    """Asked around every HTTP request the LLM backends send (retries and re-asks
+    included): e.g. the cluster-wide rate limiter of `extractor.distributed`."""
+
+    async def before_request(self, request: httpx.Request) -> None: ...
+
+    async def after_response(self, response: httpx.Response) -> None: ...
+
+
+_request_gate: RequestGate | None = None
+
+
+def set_request_gate(gate: RequestGate | None) -> None:
+    """Route every request of this process through `gate` (None: no gate)."""
+    global _request_gate
+    _request_gate = gate
 
 
 @dataclass
@@ -82,10 +100,14 @@ class Caller:
         needs_network = not self.config.offline and any(not self._cached(s) for s in specs)
         if not needs_network:
             return list(await asyncio.gather(*(self._one(s, None, semaphore) for s in specs)))
+        hooks: dict[str, list[Any]] = {"request": [self._count_request], "response": []}
+        if _request_gate is not None:
+            hooks["request"].append(_request_gate.before_request)
+            hooks["response"].append(_request_gate.after_response)
         http = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
             limits=httpx.Limits(max_connections=self.config.concurrency * 2),
-            event_hooks={"request": [self._count_request]},
+            event_hooks=hooks,
         )
         client = openai.AsyncOpenAI(
             base_url=self.config.base_url,

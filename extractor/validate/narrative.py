@@ -972,7 +972,7 @@ def check_restated_facts(ctx: Context, emitter: _Emitter, units: list[ProseUnit]
         for earlier, count in sorted(shared.items()):
             if count < _SHARED_FACTS:
                 continue
-            for key in quantities[index].keys() & quantities[earlier].keys():
+            for key in sorted(quantities[index].keys() & quantities[earlier].keys()):
                 here = quantities[index][key]
                 mine = {f.value for f in here}
                 theirs = {f.value for f in quantities[earlier][key]}
