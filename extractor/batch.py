@@ -522,7 +522,8 @@ class _Pool:
 # The run
 
 
-def _progress(console: Console) -> Progress:
+def progress_bar(console: Console) -> Progress:
+    """Pages done, documents done, elapsed, ETA (also used by the Ray executor)."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -558,7 +559,7 @@ class _Run:
         self.pending: deque[_Task] = deque(tasks)
         self.outcomes: dict[int, DocOutcome] = {}
         self.total_docs = len(tasks)
-        self.progress = _progress(console)
+        self.progress = progress_bar(console)
         self.bar = self.progress.add_task(
             "处理中", total=sum(t.pages_estimate for t in tasks), docs=f"0/{len(tasks)}"
         )

@@ -9,16 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 from extractor.batch import BatchReport, DocOutcome, result_line
 
 
@@ -56,22 +46,6 @@ def ray_result_line(outcome: DocOutcome) -> str:
     if retries:
         line += f"  [yellow]（重试 {len(retries)} 次：{retries[-1]}）[/yellow]"
     return line
-
-
-def progress_bar(console: Console) -> Progress:
-    """The local batch's bar: pages done, documents done, elapsed, ETA."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("页"),
-        TextColumn("· 文档 {task.fields[docs]}"),
-        TimeElapsedColumn(),
-        TextColumn("剩余"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def outcome_from_payload(

@@ -18,13 +18,12 @@ from typing import Any
 
 from rich.console import Console
 
-from extractor.batch import BatchOptions, DocOutcome, write_outputs
+from extractor.batch import BatchOptions, DocOutcome, progress_bar, write_outputs
 from extractor.distributed.options import RayOptions
 from extractor.distributed.pool import ActorPool, Slot
 from extractor.distributed.report import (
     RayDocOutcome,
     outcome_from_payload,
-    progress_bar,
     ray_result_line,
 )
 
