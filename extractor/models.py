@@ -38,6 +38,21 @@ FUNDING_NUMBER_FIELDS: tuple[str, ...] = (
 )
 
 
+# The fields of an indicator a person reads, in the order forms print them.
+INDICATOR_FIELDS: tuple[str, ...] = (
+    "group",
+    "level1",
+    "level2",
+    "name",
+    "nature",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "deviation_reason",
+)
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

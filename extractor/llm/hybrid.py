@@ -31,6 +31,7 @@ from extractor.llm.grounding import (
 from extractor.llm.paths import get_path, set_path
 from extractor.models import (
     FUNDING_NUMBER_FIELDS,
+    INDICATOR_FIELDS,
     DocumentResult,
     FundingLine,
     Indicator,
@@ -43,18 +44,6 @@ from extractor.models import (
 RULES, MODEL = "模板解析", "模型"
 SIMILAR = 0.6  # name similarity at which two indicators are one read two ways
 PROJECT_FIELDS = ("name", "year", "department", "implementer")
-INDICATOR_FIELDS = (
-    "group",
-    "level1",
-    "level2",
-    "name",
-    "nature",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "deviation_reason",
-)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from extractor.models import FUNDING_NUMBER_FIELDS
+from extractor.models import FUNDING_NUMBER_FIELDS, INDICATOR_FIELDS
 from extractor.review.export import FORM_NAMES, field_rows, local_time, severity_name
 from extractor.review.fields import FIELD_NAMES, FUNDING_SOURCES, display, field_label
 from extractor.review.records import DocumentView
@@ -117,20 +117,6 @@ def _funding_rows(views: list[DocumentView]) -> Iterable[list[Any]]:
                     *[line.get(name) for name in FUNDING_NUMBER_FIELDS],
                     row_status(view, pid, paths),
                 ]
-
-
-INDICATOR_FIELDS = (
-    "group",
-    "level1",
-    "level2",
-    "name",
-    "nature",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "deviation_reason",
-)
 
 
 def _indicator_rows(views: list[DocumentView]) -> Iterable[list[Any]]:

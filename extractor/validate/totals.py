@@ -40,7 +40,6 @@ def check_weight_sum(ctx: Context, project: Project) -> None:
 
     Skipped when any row lacks a weight (a weight lost to a column shift cannot be
     added up) or all do; a target form without a printed total is read as out of 100."""
-    rule = "total.weight_sum"
     if not project.indicators:
         return
     total = project.total.weight
@@ -48,58 +47,53 @@ def check_weight_sum(ctx: Context, project: Project) -> None:
         if project.form not in TARGET_FORMS:
             return
         total = CONVENTIONAL_TOTAL
-    weights = [ind.weight for ind in project.indicators]
-    if any(w is None for w in weights):
-        ctx.skip(rule)
-        return
-    known = [w for w in weights if w is not None]
-    funding = _funding_value(project.funding, "weight")
-    ctx.ran()
-    if sums_agree(total, [*known, funding]):
-        return
-    found = round_to(sum(known) + funding, 4)
-    ctx.flag(
-        rule,
-        project=project.id,
-        path="total.weight",
-        message=(
-            f"指标分值之和 {fmt(round_to(sum(known), 4))}"
-            + (f" + 资金分值 {fmt(funding)} = {fmt(found)}" if funding else "")
-            + f"，不等于总分 {fmt(total)}"
-            + ("" if project.total.weight is not None else "（目标表未印总分，按 100 计）")
-        ),
-        expected=total,
-        found=found,
-        span=project.span,
-    )
+    note = "" if project.total.weight is not None else "（目标表未印总分，按 100 计）"
+    _check_sum(ctx, project, "weight", total, ("分值", "总分"), note, total_is_expected=True)
 
 
 def check_score_sum(ctx: Context, project: Project) -> None:
-    rule = "total.score_sum"
+    """Indicator scores + the funding score = the 总分 score."""
     total = project.total.score
     if total is None or not project.indicators:
         return
-    scores = [ind.score for ind in project.indicators]
-    if any(s is None for s in scores):
+    _check_sum(ctx, project, "score", total, ("得分", "总得分"), "", total_is_expected=False)
+
+
+def _check_sum(
+    ctx: Context,
+    project: Project,
+    field: str,
+    total: float,
+    words: tuple[str, str],
+    note: str,
+    *,
+    total_is_expected: bool,
+) -> None:
+    """The rows' `field` (weight or score) plus the funding block's against `total`."""
+    rule = f"total.{field}_sum"
+    values = [getattr(ind, field) for ind in project.indicators]
+    if any(v is None for v in values):
         ctx.skip(rule)
         return
-    known = [s for s in scores if s is not None]
-    funding = _funding_value(project.funding, "score")
+    known = [v for v in values if v is not None]
+    funding = _funding_value(project.funding, field)
     ctx.ran()
     if sums_agree(total, [*known, funding]):
         return
     found = round_to(sum(known) + funding, 4)
+    item, whole = words
     ctx.flag(
         rule,
         project=project.id,
-        path="total.score",
+        path=f"total.{field}",
         message=(
-            f"指标得分之和 {fmt(round_to(sum(known), 4))}"
-            + (f" + 资金得分 {fmt(funding)} = {fmt(found)}" if funding else "")
-            + f"，不等于总得分 {fmt(total)}"
+            f"指标{item}之和 {fmt(round_to(sum(known), 4))}"
+            + (f" + 资金{item} {fmt(funding)} = {fmt(found)}" if funding else "")
+            + f"，不等于{whole} {fmt(total)}"
+            + note
         ),
-        expected=found,
-        found=total,
+        expected=total if total_is_expected else found,
+        found=found if total_is_expected else total,
         span=project.span,
     )
 
