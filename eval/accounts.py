@@ -174,18 +174,8 @@ def _compare_row(
     pp: str | None,
 ) -> None:
     status = _status(g, p)
-    for name, kind in (("code", "exact"), ("name", "text"), ("line", "exact")):
-        out.add(
-            label,
-            "row",
-            f"account.row.{name}",
-            kind,  # type: ignore[arg-type]
-            getattr(g, name) if g else None,
-            getattr(p, name) if p else None,
-            f"{gp}.{name}" if gp else None,
-            f"{pp}.{name}" if pp else None,
-            status,
-        )
+    fields = (("code", "exact"), ("name", "text"), ("line", "exact"))
+    _add_attributes(out, label, "row", "account.row", fields, g, p, gp, pp, status)
     g_values = g.values if g else []
     p_values = p.values if p else []
     for k in range(max(len(g_values), len(p_values))):
@@ -232,18 +222,12 @@ def _compare_header(
     for k in range(max(len(g_cols), len(p_cols))):
         gc = g_cols[k] if k < len(g_cols) else None
         pc = p_cols[k] if k < len(p_cols) else None
-        for name, kind in (("label", "text"), ("number", "exact")):
-            out.add(
-                label,
-                "header",
-                f"account.column.{name}",
-                kind,  # type: ignore[arg-type]
-                getattr(gc, name) if gc else None,
-                getattr(pc, name) if pc else None,
-                f"{gp}.columns[{k}].{name}" if gp else None,
-                f"{pp}.columns[{k}].{name}" if pp else None,
-                status,
-            )
+        fields = (("label", "text"), ("number", "exact"))
+        g_path = f"{gp}.columns[{k}]" if gp else None
+        p_path = f"{pp}.columns[{k}]" if pp else None
+        _add_attributes(
+            out, label, "header", "account.column", fields, gc, pc, g_path, p_path, status
+        )
     g_formulas = [_formula_key(f) for f in (g.formulas if g else [])]
     p_formulas = [_formula_key(f) for f in (p.formulas if p else [])]
     remaining = list(p_formulas)
@@ -405,3 +389,31 @@ def accounts_report(scores: Sequence[AccountsScore]) -> AccountsReport | None:
         formulas=formulas,
         mismatches=mismatches,
     )
+
+
+def _add_attributes(
+    out: Any,
+    label: str,
+    group: str,
+    field_prefix: str,
+    fields: tuple[tuple[str, str], ...],
+    g: Any,
+    p: Any,
+    gp: str | None,
+    pp: str | None,
+    status: Any,
+) -> None:
+    """Score the named attributes of a golden and a predicted record (either may be
+    missing) as fields `<field_prefix>.<name>` at paths `<gp>.<name>` / `<pp>.<name>`."""
+    for name, kind in fields:
+        out.add(
+            label,
+            group,
+            f"{field_prefix}.{name}",
+            kind,
+            getattr(g, name) if g else None,
+            getattr(p, name) if p else None,
+            f"{gp}.{name}" if gp else None,
+            f"{pp}.{name}" if pp else None,
+            status,
+        )
