@@ -24,6 +24,13 @@ from eval.results import FlagCounts, FlagIssue
 from extractor.models import DocumentResult, ExpectedFlag, Flag, GoldenDocument
 
 LOOSE_RULE_PREFIXES: tuple[str, ...] = ("narrative.", "document.")
+# Notes of the reader about its own reading (an unknown column, a cleaned number): they
+# say nothing about the document, so they are not scored against its expected flags.
+UNSCORED_RULE_PREFIXES: tuple[str, ...] = ("reader.",)
+
+
+def scored_flags(pred: DocumentResult) -> list[Flag]:
+    return [f for f in pred.flags if not f.rule.startswith(UNSCORED_RULE_PREFIXES)]
 _INDEXED = re.compile(r"^(indicators|funding|subtotals)\[(\d+)\](.*)$")
 _SPACE = re.compile(r"\s+")
 
@@ -107,7 +114,7 @@ def match_flags(
     mapped: list[MappedFlag] = []
     if pred is not None:
         accounts = align_accounts(golden.accounts, pred.accounts)
-        mapped = [map_flag(f, golden, pred, alignment, accounts) for f in pred.flags]
+        mapped = [map_flag(f, golden, pred, alignment, accounts) for f in scored_flags(pred)]
     used: set[int] = set()
     matched: dict[int, tuple[ExpectedFlag, Flag]] = {}
     # Strict flags first, then loose ones naming a project, then loose ones naming none,
@@ -141,7 +148,7 @@ def flag_counts_by_rule(
     counts: dict[str, FlagCounts] = {}
     for flag in golden.expected_flags:
         counts.setdefault(flag.rule, FlagCounts()).expected += 1
-    for flag in pred.flags if pred is not None else []:
+    for flag in scored_flags(pred) if pred is not None else []:
         counts.setdefault(flag.rule, FlagCounts()).predicted += 1
     for expected, _ in result.matched:
         counts[expected.rule].matched += 1
