@@ -49,11 +49,13 @@ class Counts(BaseModel):
 
 
 class FlagCounts(BaseModel):
-    """Validator flags: predicted vs expected, one-to-one matches."""
+    """Validator flags (warnings and errors): predicted vs expected, one-to-one matches.
+    `info` counts the info flags raised beside them, which are not scored."""
 
     expected: int = 0
     predicted: int = 0
     matched: int = 0
+    info: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -74,6 +76,7 @@ class FlagCounts(BaseModel):
         self.expected += other.expected
         self.predicted += other.predicted
         self.matched += other.matched
+        self.info += other.info
 
 
 class RecordCounts(BaseModel):
@@ -121,11 +124,15 @@ class DocumentReport(BaseModel):
     by_record_type: dict[str, Counts] = Field(default_factory=dict)
     records: dict[str, RecordCounts] = Field(default_factory=dict)
     flags: FlagCounts = Field(default_factory=FlagCounts)
+    # the validator on the golden's own records (None: not measured, e.g. --pred)
+    flags_on_golden: FlagCounts | None = None
     error: str | None = None  # the extraction failed: everything counts as missing
 
 
 class FlagReport(BaseModel):
     overall: FlagCounts = Field(default_factory=FlagCounts)
+    # the validator alone, on the golden records: what it misses that no reader can fix
+    on_golden: FlagCounts | None = None
     by_rule: dict[str, FlagCounts] = Field(default_factory=dict)
     issues: list[FlagIssue] = Field(default_factory=list)
 

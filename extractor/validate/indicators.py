@@ -42,6 +42,7 @@ def check_indicators(ctx: Context, project: Project, region: Region | None) -> N
         if formula_stated:
             check_formula(ctx, project, index, indicator)
         check_suspicious_value(ctx, project, index, indicator)
+        check_unit_mismatch(ctx, project, index, indicator)
 
 
 def check_score_above_weight(
@@ -266,3 +267,31 @@ def check_suspicious_value(
             found=value.raw,
             span=indicator.span or project.span,
         )
+
+
+def check_unit_mismatch(ctx: Context, project: Project, index: int, indicator: Indicator) -> None:
+    """An actual printed as a bare number where its target has a unit ("9.954" against
+    "≤20万元", "100" against "≥98%"): 9.954 what? The figure cannot be compared with the
+    target, and a reader of the form cannot tell whether it meets it."""
+    rule = "indicator.unit_mismatch"
+    target, actual = indicator.target, indicator.actual
+    if target is None or actual is None or target.number is None or actual.number is None:
+        return
+    unit = (target.unit or "").strip()
+    if not unit:
+        return
+    ctx.ran()
+    if (actual.unit or "").strip():
+        return
+    ctx.flag(
+        rule,
+        project=project.id,
+        path=f"indicators[{index}].actual",
+        message=(
+            f"“{indicator.name}”实际完成值 {actual.raw} 没有单位，"
+            f"而指标值 {target.raw} 的单位是 {unit}"
+        ),
+        expected=unit,
+        found=actual.raw,
+        span=indicator.span or project.span,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.models import Project, Total
+from extractor.models import Project, Subtotal, Total
 from extractor.validate import validate_result
 from tests.validate.builders import document, ind, line, narrative, project, result, rule_ids, run
 
@@ -151,7 +151,10 @@ def test_bare_execution_rate_against_the_table() -> None:
         "部门整体绩效目标完成情况\n\n(一) 执行率: 100%。"
     )
     report = run(dept, text=text)
-    assert [(f.rule, f.path) for f in report.flags] == [("narrative.rate", "narrative")]
+    # A sentence contradicting the table is shown on the table's cell.
+    assert [(f.rule, f.project, f.path) for f in report.flags] == [
+        ("narrative.rate", "p1", "funding[0].execution_rate")
+    ]
     assert report.flags[0].expected == 58.31
     assert check(text.replace("100%", "58.31%"), dept) == []
 
@@ -243,8 +246,68 @@ def test_score_statement_vs_scoring_table_000() -> None:
     )
     assert check(cell.format(a=3, b=3), table) == []
     report = run(table, text=cell.format(a=4, b=2))
-    assert [f.rule for f in report.flags] == ["narrative.conflict"]  # one flag for the cell
+    # one flag per table row in doubt, on the row's weight (the weights differ)
+    assert [(f.rule, f.project, f.path) for f in report.flags] == [
+        ("narrative.conflict", "p1", "indicators[0].weight"),
+        ("narrative.conflict", "p1", "indicators[1].weight"),
+    ]
     assert "评分表为 3" in report.flags[0].message
+    assert report.flags[0].expected == [3, 3] and report.flags[0].found == [4, 4]
+
+
+def test_score_statement_on_the_row_score_and_the_analysis_cell_000() -> None:
+    # 000 组织实施: the table gives 制度执行有效性 4/4; the analysis cell says 2 of 4 (its
+    # items add to 4) and 6 of 8 for the group while its own 得分 cell says 8.
+    table = project(
+        form="evaluation_scoring",
+        indicators=[
+            ind("管理制度健全性", 4, 4, level1="过程", level2="组织实施"),
+            ind("制度执行有效性", 4, 4, level1="过程", level2="组织实施"),
+        ],
+    )
+    cell = (
+        "\t组织实施（8分）\t从两个方面进行评价。\t该指标得分率为{r}%，评价标准分值8分，"
+        "考评得分{g}分，其中： 1. 管理制度健全性评价标准分值4分，考评得分4分； ①制定了"
+        "方案，得2分。②制度完善，得2分。 2. 制度执行有效性评价标准分值4分，考评得分{s}分。"
+        " ①遵守规定，得2分。②严格执行，得2分。\t8分"
+    )
+    assert check(cell.format(r=100, g=8, s=4), table) == []
+    report = run(table, text=cell.format(r=75, g=6, s=2))
+    assert [(f.rule, f.project, f.path) for f in report.flags] == [
+        ("narrative.conflict", "p1", "indicators[1].score"),
+        ("narrative.conflict", None, "narrative"),
+    ]
+    assert "评分表为 4" in report.flags[0].message
+    assert report.flags[1].message == "“组织实施（8分）”称得分 6 分，而本行得分栏为 8"
+
+
+def test_statement_contradicted_by_its_own_items_is_shown_on_the_table_row_003() -> None:
+    # 003: heading "（分值5分，得分5分）" and the table agree; the paragraph ends "得2分".
+    table = project(
+        form="evaluation_scoring",
+        indicators=[ind("资金使用合规性", 5, 5, level1="过程", level2="资金管理")],
+    )
+    text = (
+        "2、项目资金使用合规性情况分析（分值5分，得分5分）\n"
+        "项目符合国家财经法规和财务管理制度，资金的拨付有完整的审批程序和手续，得{n}分。"
+    )
+    assert check(text.format(n=5), table) == []
+    report = run(table, text=text.format(n=2))
+    assert [(f.rule, f.project, f.path) for f in report.flags] == [
+        ("narrative.conflict", "p1", "indicators[0].score")
+    ]
+
+
+def test_statement_about_a_level1_subtotal_names_the_subtotal() -> None:
+    table = project(
+        form="evaluation_scoring",
+        indicators=[ind("a", 10, 8, level1="产出"), ind("b", 10, 10, level1="产出")],
+        subtotals=[Subtotal(level1="产出", weight=20, score=18)],
+    )
+    text = "（三）项目产出情况（分值20分，得分{n}分）。"
+    assert check(text.format(n=18), table) == []
+    report = run(table, text=text.format(n=16))
+    assert [(f.project, f.path) for f in report.flags] == [("p1", "subtotals[0].score")]
 
 
 # --- narrative.conflict: the same quantity twice --------------------------------------
