@@ -145,11 +145,15 @@ def evaluate(golden_dir: Path, pred_dir: Path | None = None, backend: str = "rul
 
 
 def add_validator_on_golden(
-    report: EvalReport, golden_dir: Path, goldens: list[GoldenDocument]
+    report: EvalReport,
+    golden_dir: Path,
+    goldens: list[GoldenDocument],
+    load_document: Callable[[Path], Any] | None = None,
 ) -> None:
     """Score the validator alone on each golden's records (documents found in docs/);
     nothing when the pipeline's document loader is not available."""
-    load_document = getattr(sys.modules.get("extractor.pipeline"), "load_document", None)
+    if load_document is None:
+        load_document = getattr(sys.modules.get("extractor.pipeline"), "load_document", None)
     if load_document is None:
         return
     total = FlagCounts()

@@ -69,6 +69,16 @@ class _Emitter:
         self.ctx = ctx
         self.conflicted: set[tuple[int, str]] = set()
         self.fields: set[tuple[str, str | None, str]] = set()
+        self.changed: set[frozenset[float]] = set()
+
+    def claim_change(self, old: float, new: float) -> bool:
+        """True the first time a figure changed from `old` to `new` is reported: a
+        sentence repeated with one figure changed is also a restated fact, one problem."""
+        key = frozenset({old, new})
+        if key in self.changed:
+            return False
+        self.changed.add(key)
+        return True
 
     def emit(
         self,
@@ -773,11 +783,19 @@ def check_repeated_sentences(ctx: Context, emitter: _Emitter, units: list[ProseU
     for occurrences in groups.values():
         if len(occurrences) != 2:
             continue
-        (_, _, _, first), (unit, start, end, second) = occurrences
+        (first_unit, first_start, first_end, first), (unit, start, end, second) = occurrences
         ctx.ran()
+        if not _same_period(
+            first_unit.text[first_start:first_end], unit.text[start:end]
+        ):  # "2021年共办理…" and "2022年共办理…" are two years' figures
+            continue
         # A shared 0 or 1 ("…用车 0 辆、…") does not make two lists the same statement.
         telling = {v for v in set(first) & set(second) if v > 1}
         if first == second or not telling:
+            continue
+        changes = [(a, b) for a, b in zip(first, second, strict=False) if a != b]
+        claimed = [emitter.claim_change(a, b) for a, b in changes]  # claim every change
+        if not any(claimed):
             continue
         emitter.emit(
             "narrative.conflict",
@@ -1189,7 +1207,7 @@ def check_restated_facts(ctx: Context, emitter: _Emitter, units: list[ProseUnit]
                 )
                 for here, there in pairs:
                     signature = (key, frozenset({here.value, there.value}))
-                    if signature in reported:
+                    if signature in reported or not emitter.claim_change(there.value, here.value):
                         continue
                     reported.add(signature)
                     mine = _statement(unit, here, key)

@@ -112,6 +112,31 @@ def test_share_without_a_findable_total_is_skipped() -> None:
     assert report.flags == [] and report.skipped["narrative.rate"] == 1
 
 
+def test_growth_from_nothing_has_no_rate() -> None:
+    # A department set up this year: "增加 307.82 万元，增长 100.00%" (a new item)
+    text = "收入支出总计307.82万元。与2023年度相比，收入支出总计增加307.82万元，增长100.00%。"
+    report = run(text=text)
+    assert report.flags == [] and report.skipped["narrative.rate"] == 1
+
+
+def test_completion_rate_of_the_budget_that_is_not_zero() -> None:
+    text = (
+        "一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，"
+        "支出决算为307.82万元，完成年初预算的{p}%。"
+    )
+    assert check(text.format(p="95.89")) == []
+    assert check(text.format(p="96.89")) == ["narrative.rate"]
+
+
+def test_of_which_breaks_down_the_amount_not_its_change() -> None:
+    text = (
+        "公务用车购置及运行费46.56万元，比2023年预算增加25万元，主要原因是购置公务用车。"
+        "其中：公务用车购置费25万元，比2023年预算增加25万元；公务用车运行费{x}万元。"
+    )
+    assert check(text.format(x="21.56")) == []
+    assert check(text.format(x="12.56")) == ["narrative.sum"]
+
+
 def test_change_on_last_year() -> None:
     ok = "机关运行经费支出7.36万元,比2021年度增加0.06万元,增长0.8%。"
     assert check(ok) == []
@@ -324,6 +349,16 @@ def test_same_sentence_with_a_changed_figure_000() -> None:
     assert check(text.format(n=31)) == ["narrative.conflict"]
 
 
+def test_lists_sharing_only_zeros_are_not_the_same_statement() -> None:
+    # 共有车辆 7 辆，其中 … vs 预算安排购置车辆 1 辆，其中 …: other subjects, shared 0s
+    kinds = "部级领导干部用车0辆、主要领导干部用车0辆、机要通信用车0辆、其他用车{n}辆"
+    text = (
+        f"共有车辆7辆，其中：{kinds.format(n=7)}。\n\n"
+        f"2024年部门预算安排购置车辆1辆，其中：{kinds.format(n=1)}。"
+    )
+    assert check(text) == []
+
+
 def test_boilerplate_filled_in_for_different_items_is_not_a_conflict() -> None:
     text = "\n\n".join(
         f"{i}. 科目{i}。年初预算为 0 万元,支出决算为 {v} 万元。"
@@ -362,6 +397,61 @@ def test_unrelated_passages_with_the_same_label_do_not_conflict() -> None:
     assert check(text) == []
 
 
+# 001: the key-work table and the report tell the same story (288/283 家, 119 家, 36 家 …)
+# with amounts "追回违规医保基金" from several different actions.
+WORK_TABLE = (
+    "1、对2021年医保基金专项治理行动抽查复查结果进行处理,追回违规医保基金90.50万元,"
+    "解除医保协议1家。2、配合省市医保局做好省飞检武汉市普仁医院复核处理工作,追回违规医保基金"
+    "269.54万元。4、组织辖区288家定点医药机构开展自查自纠工作,共119家定点医药机构自查处违规"
+    "问题,金额共计142.95万元。5、已检查定点零售药店21家,定点医疗机构35家,追回违规医保基金"
+    "42.62万元。"
+)
+REPORT = (
+    "二是深入开展自查自纠。指导辖区288家定点医药机构开展自查自纠,发现119家定点医药机构存在"
+    "违规行为,追回违规医保基金142.95万元。三是重拳打击欺诈骗保行为。对2021年省飞行检查及区"
+    "医保基金专项整治行动抽查复查结果进行处理,追回违规医保基金{x}万元,约谈定点医药机构36家。"
+)
+
+
+def test_restated_amount_is_paired_with_the_clause_that_reads_alike_001() -> None:
+    # 142.95 is printed in both passages (under other words): no conflict there. 363.69
+    # is printed nowhere else; its clause reads like the one of 90.50.
+    report = run(text=WORK_TABLE + "\n\n" + REPORT.format(x="363.69"))
+    assert [f.rule for f in report.flags] == ["narrative.conflict"]
+    flag = report.flags[0]
+    assert (flag.found, flag.expected) == (363.69, 90.5)
+    assert "142.95" not in flag.message and "42.62" not in flag.message
+
+
+def test_amounts_of_other_actions_are_not_a_conflict() -> None:
+    # The report restates only some of the actions; each restated amount is printed in
+    # the table too, the others are simply not mentioned.
+    assert check(WORK_TABLE + "\n\n" + REPORT.format(x="90.50")) == []
+
+
+def test_restated_facts_of_other_years_do_not_conflict() -> None:
+    first = "2021年共办理市民热线 391 件,阳光信访 6 件,接受人民群众评价 72 次。"
+    second = "2022年共办理市民热线 386 件,阳光信访 6 件,接受人民群众评价 72 次。"
+    assert check(first + "\n\n" + second) == []
+    assert check(first + "\n\n" + second.replace("2022", "2021")) == ["narrative.conflict"]
+
+
+def test_a_list_of_other_items_in_the_same_words_is_not_a_conflict() -> None:
+    # A budget's 科目 explanations: "2023年当年预算执行数为 X 万元，2024年预算安排 Y 万元"
+    # for each 科目, in two passages that share figures.
+    items = [(357.56, 460.85), (198.6, 230.28), (0.31, 0.39), (389.59, 421.23)]
+    first = "".join(
+        f"{i}.科目{i}。2023年当年预算执行数为{a}万元，2024年预算安排{b}万元。"
+        for i, (a, b) in enumerate(items[:2], 1)
+    )
+    second = "".join(
+        f"{i}.科目{i}。2023年当年预算执行数为{a}万元，2024年预算安排{b}万元。"
+        for i, (a, b) in enumerate(items, 1)
+    )
+    other = "2023年当年预算执行数为130.23万元，2024年预算安排133.3万元。"
+    assert check(first + other + "\n\n" + second) == []
+
+
 # --- narrative.conflict: prose vs the funding table ------------------------------------
 
 
@@ -383,6 +473,8 @@ def test_project_amounts_match_the_funding_line() -> None:
     report = run(_rescue(), text=text.replace("1505. 48", "1550. 48").replace("47. 1%", "45. 7%"))
     assert rule_ids(report) == ["narrative.conflict"]
     assert "1550.48" in report.flags[0].message and "1505.48" in report.flags[0].message
+    # shown on the table's 全年预算数 cell
+    assert (report.flags[0].project, report.flags[0].path) == ("p1", "funding[0].budget")
 
 
 def test_named_amounts_in_a_list_match_any_project_amount() -> None:
