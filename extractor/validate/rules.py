@@ -29,6 +29,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("indicator.missing_deviation_reason", "warning", "得分低于分值但未填偏差原因"),
     Rule("indicator.target_not_met", "warning", "定量目标未完成却得满分"),
     Rule("indicator.formula", "error", "得分与表中写明的计分公式不符"),
+    Rule("indicator.criterion_not_met", "warning", "评分表本行的评分标准与执行率/到位率不符"),
     Rule(
         "indicator.suspicious_value",
         "warning",
