@@ -70,6 +70,7 @@ class _Emitter:
         self.conflicted: set[tuple[int, str]] = set()
         self.fields: set[tuple[str, str | None, str]] = set()
         self.changed: set[frozenset[float]] = set()
+        self.summed: set[tuple[int, int]] = set()  # (unit, figure start) in a sum flag
 
     def claim_change(self, old: float, new: float) -> bool:
         """True the first time a figure changed from `old` to `new` is reported: a
@@ -177,17 +178,61 @@ def _of_which_total(unit: ProseUnit, pos: int) -> Figure | None:
     return None
 
 
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _inside_parens_until(text: str, start: int, pos: int, end: int) -> int | None:
+    """Where the bracket enclosing `pos` closes ("地上 8013 平方米（其中计容 7998 …，不计容
+    105 平方米）"), or None when `pos` is not inside one (looking back to `start`)."""
+    depth = 0
+    for ch in reversed(text[start:pos]):
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _OPEN:
+            if depth == 0:
+                break
+            depth -= 1
+    else:
+        return None
+    depth = 0
+    for index in range(pos, end):
+        if text[index] in _OPEN:
+            depth += 1
+        elif text[index] in _CLOSE:
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
+
+
 def of_which_parts(unit: ProseUnit, pos: int, total: Figure) -> list[Figure]:
-    """The parts listed after "其中" up to the end of the sentence (or the next 其中)."""
-    end = unit.text.find("。", pos)
-    end = len(unit.text) if end < 0 else end
-    following = unit.text.find("其中", pos + 2)
-    if 0 <= following < end:
-        end = following
+    """The parts listed after "其中" up to the end of the sentence, the next 其中, or the
+    bracket the 其中 sits in; a bracket inside the list is a breakdown of its own part."""
+    text = unit.text
+    end = text.find("。", pos)
+    end = len(text) if end < 0 else end
+    sentence_start, _ = sentence_bounds(text, pos)
+    closing = _inside_parens_until(text, sentence_start, pos, end)
+    if closing is not None:
+        end = closing
+    depth_at: dict[int, int] = {}
+    depth = 0
+    for index in range(pos, end):
+        depth_at[index] = depth
+        if text[index] in _OPEN:
+            depth += 1
+        elif text[index] in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and index > pos + 1 and text.startswith("其中", index):
+            end = index
+            break
     return [
         f
         for f in unit.figures
-        if pos < f.start < end and _same_family(f, total) and not _CHANGE_WORDS.search(f.label)
+        if pos < f.start < end
+        and depth_at.get(f.start, 0) == 0
+        and _same_family(f, total)
+        and not _CHANGE_WORDS.search(f.label)
     ]
 
 
@@ -209,6 +254,11 @@ def check_sums(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
                 continue
         elif _amounts_agree(total, parts):
             continue
+        # One wrong figure breaks its own breakdown and the one it is part of: report it once.
+        involved = {(id(unit), f.start) for f in (total, *parts)}
+        if involved & emitter.summed:
+            continue
+        emitter.summed |= involved
         unit_name = total.unit or ""
         listed = " + ".join(f"{fmt(p.value)}{p.unit or ''}" for p in parts)
         emitter.emit(
@@ -1154,6 +1204,13 @@ def _restated_pairs(
     paired only with the one whose clause reads alike ("对2021年…抽查复查结果进行处理，
     追回违规医保基金"). Clauses naming different
     years never speak of the same thing."""
+    # A figure whose clause names another year than every figure on the other side
+    # ("2022年培训人员 2800 人次" beside "2023年…3200 人次") is another period's.
+    mine = [
+        f
+        for f in mine
+        if any(_same_period(_clause_before(here, f), _clause_before(earlier, o)) for o in theirs)
+    ]
     unit_name = key[1]
     there_all = {f.value for f in earlier.figures if (f.unit or "") == unit_name}
     here_all = {f.value for f in here.figures if (f.unit or "") == unit_name}

@@ -19,8 +19,15 @@ from extractor.document import Chunk, Document
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
 
 MONEY_UNITS: dict[str, float] = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
-COUNT_UNITS = ("万人次", "人次", "万人", "人", "户", "家", "件", "次", "张", "份", "个", "条")
-_UNIT_ALT = "|".join(["亿元", "万元", "元", *COUNT_UNITS, "%", "分"])
+COUNT_UNITS = (
+    *("万人次", "人次", "万人", "人", "户", "家", "件", "场次", "次", "张", "份", "个", "条"),
+    *("场", "名", "项", "所", "台", "套", "辆", "批", "期", "篇", "册", "处", "座"),
+    *("亩", "公里", "平方米", "吨"),
+)
+# Longest first, so "场次" is not read as "场" and "万人次" not as "万人".
+_UNIT_ALT = "|".join(
+    sorted(["亿元", "万元", "元", *COUNT_UNITS, "%", "分"], key=len, reverse=True)
+)
 FIGURE = re.compile(rf"(?<![\d.])(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?({_UNIT_ALT})?")
 # Where a figure's label (the words naming it) stops, looking back.
 _LABEL_STOP = re.compile(r"[，,。；;：:、（）()\[\]【】“”\"\n]|\d")

@@ -46,6 +46,18 @@ def test_sum_in_yuan_000_real_error() -> None:
     assert "51068627.89" in report.flags[0].message
 
 
+def test_breakdown_inside_a_bracket_is_its_own_sum() -> None:
+    text = (
+        "本工程规划建筑面积约为13459平方米，其中地上建筑面积为{up}平方米（其中计容面积7998"
+        "平方米，不计容面积105平方米），地下建筑面积为5356平方米。"
+    )
+    assert check(text.format(up=8103)) == []
+    # a transposed 8013: both breakdowns fail, one flag for the one wrong figure
+    report = run(text=text.format(up=8013))
+    assert rule_ids(report) == ["narrative.sum"]
+    assert "8013" in report.flags[0].message
+
+
 def test_single_part_may_be_a_subset() -> None:
     text = (
         "授予中小企业合同金额289.15万元,占政府采购支出总额的86.3%,"
