@@ -25,9 +25,7 @@ COUNT_UNITS = (
     *("亩", "公里", "平方米", "吨"),
 )
 # Longest first, so "场次" is not read as "场" and "万人次" not as "万人".
-_UNIT_ALT = "|".join(
-    sorted(["亿元", "万元", "元", *COUNT_UNITS, "%", "分"], key=len, reverse=True)
-)
+_UNIT_ALT = "|".join(sorted(["亿元", "万元", "元", *COUNT_UNITS, "%", "分"], key=len, reverse=True))
 FIGURE = re.compile(rf"(?<![\d.])(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?({_UNIT_ALT})?")
 # Where a figure's label (the words naming it) stops, looking back.
 _LABEL_STOP = re.compile(r"[，,。；;：:、（）()\[\]【】“”\"\n]|\d")
