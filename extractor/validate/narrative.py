@@ -459,17 +459,50 @@ def check_ratio_formula(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> Non
 _NAMED_RATE = re.compile(r"(使用|结余|节余|执行|支出|到位)率(?:为|达到?|是)?(\d+(?:\.\d+)?)%")
 
 
+# What each named rate divides: its own amount (numerator words) by a base amount.
+_RATE_PARTS: dict[str, tuple[str, str]] = {
+    "到位": (r"到位|到账|拨付", r"预算|计划|安排|下达|总额|总金额|合计|共计|总计|资金"),
+    "结余": (r"结余|节余|结转", r"预算|总额|总金额|到位|安排|下达|合计|共计|总计|资金"),
+}
+_SPENDING_RATE = (
+    r"支出|使用|执行|决算|拨付|完成",
+    r"预算|总额|总金额|到位|安排|下达|计划|合计|共计|总计|资金",
+)
+# A base is never the spent, used or remaining amount itself.
+_NOT_A_BASE = re.compile(r"支出|使用|执行|决算|结余|节余|截至")
+
+
+def _rate_operands(unit: ProseUnit, kind: str, pos: int) -> tuple[Figure, Figure] | None:
+    """(numerator, base) of "…率 P%" at `pos`: the rate's own amount in its clause (up
+    to "；" or "。") and the nearest earlier amount named as a base (预算, 总金额, 到位 …),
+    in the clause or before it in the passage ("预算资金 300 万元 … 截至 12 月 31 日，支出
+    289.5 万元，执行率 96.5%")."""
+    own, base_words = _RATE_PARTS.get(kind, _SPENDING_RATE)
+    start, _ = sentence_bounds(unit.text, pos, "。；;")
+    money = [f for f in unit.figures if f.kind == "money" and f.start < pos]
+    clause = [f for f in money if f.start >= start]
+    if not clause:
+        return None
+    numerator = next((f for f in reversed(clause) if re.search(own, f.label)), clause[-1])
+    for figure in reversed(money):
+        if figure.start >= numerator.start:
+            continue
+        if re.search(base_words, figure.label) and not _NOT_A_BASE.search(figure.label):
+            return numerator, figure
+    earlier = [f for f in clause if f.start < numerator.start]
+    return (numerator, earlier[0]) if earlier else None
+
+
 def check_named_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
-    """ "总金额 1848.87 万元 … 使用 1643.99 万元，使用率 88.92%": the rate is the last
-    amount before it over the sentence's first (base) amount. A rate with only its
-    base before it ("总金额 X 万元，到位率 100%") says nothing checkable."""
+    """ "总金额 1848.87 万元 … 使用 1643.99 万元，使用率 88.92%": the rate is its own
+    amount over its base (`_rate_operands`). A rate with only its base before it
+    ("总金额 X 万元，到位率 100%") says nothing checkable."""
     rule = "narrative.rate"
     for match in _NAMED_RATE.finditer(unit.text):
-        start, _ = sentence_bounds(unit.text, match.start())
-        money = [f for f in unit.figures if start <= f.start < match.start() and f.kind == "money"]
-        if len(money) < 2:
+        operands = _rate_operands(unit, match.group(1), match.start())
+        if operands is None:
             continue
-        base, numerator = money[0], money[-1]
+        numerator, base = operands
         printed = float(match.group(2))
         ctx.ran()
         if _ratio_agrees(printed, numerator.in_wan(), base.in_wan()):

@@ -174,6 +174,16 @@ def test_named_rate_against_its_base() -> None:
     assert check(ok.replace("88.92 %", "89.92 %")) == ["narrative.rate"]
 
 
+def test_named_rate_base_is_the_named_budget_not_an_earlier_spending() -> None:
+    text = (
+        "2023年项目预算资金300万元，实际到位300万元，到位率100%。截至6月底，支出150万元，"
+        "执行率50%；截至12月31日，支出289.5万元，执行率{p}%。"
+    )
+    assert check(text.format(p="96.5")) == []
+    report = run(text=text.format(p="95.6"))
+    assert rule_ids(report) == ["narrative.rate"] and report.flags[0].expected == 96.5
+
+
 def test_bare_execution_rate_against_the_table() -> None:
     # 001: "(一) 执行率: 100%" in the department's report, table 1114.03/1910.44 = 58.31 %
     dept = project(

@@ -7,7 +7,7 @@ import pytest
 
 from extractor.validate import validate_result
 from tests.validate.builders import document, result
-from tests.validate.wild_forms import WildForm, wild_forms
+from tests.validate.wild_forms import WildForm, wild_forms, wild_forms_batch2
 
 Key = tuple[str, str | None, str]
 
@@ -20,7 +20,7 @@ def raised(form: WildForm) -> set[Key]:
 def wild_scores() -> tuple[int, int, int]:
     """(matched, raised, expected) over all wild forms."""
     matched = raised_count = expected = 0
-    for form in wild_forms():
+    for form in [*wild_forms(), *wild_forms_batch2()]:
         got = raised(form)
         matched += len(got & form.expected)
         raised_count += len(got)
@@ -28,7 +28,7 @@ def wild_scores() -> tuple[int, int, int]:
     return matched, raised_count, expected
 
 
-@pytest.mark.parametrize("form", wild_forms(), ids=lambda f: f.name)
+@pytest.mark.parametrize("form", [*wild_forms(), *wild_forms_batch2()], ids=lambda f: f.name)
 def test_wild_form(form: WildForm) -> None:
     got = raised(form)
     assert got == form.expected, {"unexpected": got - form.expected, "missed": form.expected - got}
