@@ -236,9 +236,18 @@ def of_which_parts(unit: ProseUnit, pos: int, total: Figure) -> list[Figure]:
     ]
 
 
+_PARTIAL_AFTER = re.compile(r"^[^，,。；;]{0,6}?等")
+
+
+def _partial_list(text: str, pos: int, last: Figure) -> bool:
+    """ "其中主要…" or "…A、B 等" lists some parts, not all."""
+    return text.startswith("其中主要", pos) or bool(_PARTIAL_AFTER.match(text[last.end :]))
+
+
 def check_sums(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
     """ "共计 X，其中 A、B、C": with two or more parts they must add up to X; a single
-    part ("其中：小微企业 29.96 万元") may be a subset, so it only must not exceed X."""
+    part ("其中：小微企业 29.96 万元") or a list that says it is partial ("其中主要…",
+    "…C 等") may be a subset, so it only must not exceed X."""
     rule = "narrative.sum"
     for match in _OF_WHICH.finditer(unit.text):
         total = _of_which_total(unit, match.start())
@@ -248,9 +257,10 @@ def check_sums(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
         if not parts:
             continue
         ctx.ran()
-        if len(parts) == 1:
-            single = parts[0]
-            if single.in_wan() <= total.in_wan() + _EPS or _amounts_agree(total, parts):
+        if len(parts) == 1 or _partial_list(unit.text, match.start(), parts[-1]):
+            if sum(p.in_wan() for p in parts) <= total.in_wan() + _EPS or _amounts_agree(
+                total, parts
+            ):
                 continue
         elif _amounts_agree(total, parts):
             continue
@@ -643,8 +653,14 @@ def _sum_or_none(rows: list[Indicator], field: str) -> float | None:
     return round_to(math.fsum(v for v in values if v is not None), 4)
 
 
-def _segment_problems(unit: ProseUnit, decls: list[Declaration], k: int) -> list[str]:
-    """What is wrong with declaration k judged by the text that follows it."""
+def _segment_problems(
+    unit: ProseUnit, decls: list[Declaration], k: int, *, one_row: bool = False
+) -> list[str]:
+    """What is wrong with declaration k judged by the text that follows it.
+
+    Item scores that add up to more than the stated score are always wrong. Fewer is
+    wrong only for a statement about one row of the scoring table (`one_row`): a
+    paragraph about a group may name the scores of some of its rows only."""
     text = unit.text
     decl = decls[k]
     end = decls[k + 1].start if k + 1 < len(decls) else len(text)
@@ -655,7 +671,8 @@ def _segment_problems(unit: ProseUnit, decls: list[Declaration], k: int) -> list
     if items:
         total = math.fsum(items)
         complete = k + 1 < len(decls) or text[:end].rstrip().endswith(("。", "；", ";", "分"))
-        if total > decl.score + _EPS or (complete and not sums_agree(decl.score, items)):
+        short = one_row and complete and not sums_agree(decl.score, items)
+        if total > decl.score + _EPS or short:
             listed = "+".join(fmt(i) for i in items)
             summed = f" = {fmt(round_to(total, 4))}" if len(items) > 1 else ""
             problems.append(
@@ -743,8 +760,9 @@ def check_score_statements(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> 
     first_bad: Declaration | None = None
     for k, decl in enumerate(decls):
         ctx.ran()
-        text_problems = _segment_problems(unit, decls, k)
         ref = _table_match(scoring, decl.name)
+        one_row = ref is not None and (ref.weight_path or "").startswith("indicators[")
+        text_problems = _segment_problems(unit, decls, k, one_row=one_row)
         table_problems, path = _table_problems(ctx, ref, decl)
         _check_score_rate(ctx, emitter, unit, decl)
         found = table_problems + text_problems

@@ -46,6 +46,14 @@ def test_sum_in_yuan_000_real_error() -> None:
     assert "51068627.89" in report.flags[0].message
 
 
+def test_a_list_that_says_it_is_partial_may_fall_short() -> None:
+    text = "项目支出500万元，其中：设备购置200万元、培训费100万元{etc}。"
+    assert check(text.format(etc="")) == ["narrative.sum"]
+    assert check(text.format(etc="等")) == []
+    assert check(text.format(etc="等").replace("200万元", "450万元")) == ["narrative.sum"]
+    assert check("项目支出500万元，其中主要是设备购置200万元、培训费100万元。") == []
+
+
 def test_breakdown_inside_a_bracket_is_its_own_sum() -> None:
     text = (
         "本工程规划建筑面积约为13459平方米，其中地上建筑面积为{up}平方米（其中计容面积7998"
@@ -227,13 +235,29 @@ HEADINGS = """四、绩效评价指标分析
 
 
 def test_heading_score_vs_body_003() -> None:
-    assert check(HEADINGS.format(n=5)) == []
-    report = run(text=HEADINGS.format(n=2))
+    table = project(
+        form="evaluation_scoring",
+        indicators=[
+            ind("资金到位率", 2.5, 2.5, level1="过程", level2="资金管理"),
+            ind("预算执行率", 2.5, 2.5, level1="过程", level2="资金管理"),
+            ind("资金使用合规性", 5, 5, level1="过程", level2="资金管理"),
+        ],
+    )
+    assert check(HEADINGS.format(n=5), table) == []
+    report = run(table, text=HEADINGS.format(n=2))
     assert [(f.rule, f.project, f.path) for f in report.flags] == [
-        ("narrative.conflict", None, "narrative")
+        ("narrative.conflict", "p1", "indicators[2].score")
     ]
-    assert "得分 5" in report.flags[0].message or "得分为 2" in report.flags[0].message
+    assert "得分 5" in report.flags[0].message and "得分为 2" in report.flags[0].message
     assert report.flags[0].severity == "warning"
+
+
+def test_a_paragraph_may_name_some_of_its_groups_scores() -> None:
+    # "项目过程（分值20分，得分20分）… 预算执行率100%，得5分": one of the group's rows
+    text = "（一）项目过程（分值20分，得分20分）\n项目资金到位及时，预算执行率100%，得5分。"
+    assert check(text) == []
+    # more than the stated score is wrong whatever the rows
+    assert check(text.replace("得5分", "得15分；资金使用合规，得10分")) == ["narrative.conflict"]
 
 
 def test_parent_score_equals_children() -> None:
