@@ -288,7 +288,7 @@ def check_sums(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
 
 # --- narrative.rate -----------------------------------------------------------------
 
-_COMPLETION = re.compile(r"完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的?(\d+(?:\.\d+)?)%")
+_COMPLETION = re.compile(r"完成(?:了)?(年初|全年|调整后?)?预算(?:数)?的?(\d+(?:\.\d+)?)%")
 _BUDGET_LABEL = re.compile(r"预算")
 _SPENT_LABEL = re.compile(r"决算|执行|支出|完成")
 
@@ -296,26 +296,61 @@ _SPENT_LABEL = re.compile(r"决算|执行|支出|完成")
 def check_budget_completion(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
     """ "预算数为 A 万元，执行数为 B 万元，完成预算的 P%": P = B / A.
 
-    A sentence may give several budgets ("年初预算为 0 万元，全年预算为 321.02 万元"); the
-    rate may be of any of them that is not 0 (a rate of a 0 budget means nothing)."""
+    "完成年初预算的 P%" is of the 年初预算 (全年 / 调整后 likewise) when the sentence gives
+    it; an unnamed 预算 may be any budget the sentence gives. A rate of a 0 budget has no
+    value: "年初预算为 0 万元 … 完成年初预算的 95.89%" is flagged, even when 95.89 % is
+    the rate of the 全年预算 the sentence also gives."""
     rule = "narrative.rate"
     for match in _COMPLETION.finditer(unit.text):
         start, _ = sentence_bounds(unit.text, match.start())
-        money = [f for f in unit.figures if start <= f.start < match.start() and f.kind == "money"]
-        budgets = [f for f in money if _BUDGET_LABEL.search(f.label)]
-        first = budgets[0] if budgets else None
-        spent = [
-            f for f in money if first and f.start > first.start and _SPENT_LABEL.search(f.label)
+        before = [f for f in unit.figures if start <= f.start < match.start()]
+        budgets = [
+            f
+            for f in before
+            if (f.kind == "money" or (f.kind == "bare" and f.value == 0))
+            and _BUDGET_LABEL.search(f.label)
         ]
-        budgets = [b for b in budgets if b.value > 0 and (not spent or b.start < spent[-1].start)]
-        if not budgets or not spent:
+        spent = [
+            f
+            for f in before
+            if f.kind == "money"
+            and budgets
+            and f.start > budgets[0].start
+            and _SPENT_LABEL.search(f.label)
+        ]
+        identity = (match.group(1) or "").removesuffix("后")
+        named = [b for b in budgets if identity and identity in b.label]
+        candidates = [b for b in (named or budgets) if spent and b.start < spent[-1].start]
+        if not candidates or not spent:
             ctx.skip(rule)
             continue
-        printed = float(match.group(1))
+        printed = float(match.group(2))
         ctx.ran()
-        if any(_ratio_agrees(printed, spent[-1].in_wan(), b.in_wan()) for b in budgets):
+        nonzero = [b for b in candidates if b.value > 0]
+        if not nonzero:
+            others = [
+                b
+                for b in budgets
+                if b.value > 0 and _ratio_agrees(printed, spent[-1].in_wan(), b.in_wan())
+            ]
+            hint = (
+                f"（{fmt(printed)}% 是 {fmt(others[0].value)}{others[0].unit} 的比率）"
+                if others
+                else ""
+            )
+            emitter.emit(
+                rule,
+                unit,
+                match.start(),
+                match.end(),
+                f"{match.group()}：{identity}预算为 0，比率无从计算{hint}",
+                expected=None,
+                found=printed,
+            )
             continue
-        budget = budgets[0]
+        if any(_ratio_agrees(printed, spent[-1].in_wan(), b.in_wan()) for b in nonzero):
+            continue
+        budget = nonzero[0]
         exact = spent[-1].in_wan() / budget.in_wan() * 100
         emitter.emit(
             rule,
@@ -417,12 +452,27 @@ def check_change(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
             continue
         now, delta = current[-1].value, float(match.group(2))
         previous = now - delta if match.group(1) == "增加" else now + delta
-        if previous <= _EPS:
-            # Growth from nothing has no rate (documents print 100% for a new item), and a
-            # negative base means the sentence was not read as "C … 增加 D".
-            ctx.skip(rule)
-            continue
         printed = float(match.group(5))
+        if previous < -_EPS:
+            ctx.skip(rule)  # a negative base: the sentence was not read as "C … 增加 D"
+            continue
+        if previous <= _EPS:
+            # Growth from nothing has no rate; "增加 307.82 万元，增长 100%" for a new
+            # item restates the amount as a rate that does not exist.
+            ctx.ran()
+            emitter.emit(
+                rule,
+                unit,
+                match.start(),
+                match.end(),
+                (
+                    f"{match.group(1)} {fmt(delta)}{match.group(3)}，上年为 0，"
+                    f"{match.group(4)}率无从计算，文中为 {fmt(printed)}%"
+                ),
+                expected=None,
+                found=printed,
+            )
+            continue
         ctx.ran()
         if agrees(printed, delta / previous * 100):
             continue

@@ -121,13 +121,30 @@ def clean(raw: str, base: int) -> tuple[str, list[int]]:
     return text, offsets
 
 
+_SENTENCE_END = "。！？!?；;：:"
+
+
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, paragraph) split at blank lines and page breaks."""
+    """(offset, paragraph) split at blank lines, and at page breaks that end a sentence:
+    a sentence running over a page break ("占本年支出合计的\f100.00%。与上年相比…")
+    stays one paragraph."""
     pos = 0
+    start: int | None = None
     for part in re.split(r"(\n[ \t\u3000]*\n+|\f)", text):
-        if part and not re.fullmatch(r"\n[ \t\u3000]*\n+|\f", part) and part.strip():
-            yield pos, part
+        separator = re.fullmatch(r"\n[ \t\u3000]*\n+|\f", part) is not None
+        if separator:
+            continues = part == "\f" and start is not None
+            if continues and not text[start:pos].rstrip().endswith(tuple(_SENTENCE_END)):
+                pos += len(part)
+                continue
+            if start is not None and text[start:pos].strip():
+                yield start, text[start:pos]
+            start = None
+        elif part:
+            start = pos if start is None else start
         pos += len(part)
+    if start is not None and text[start:pos].strip():
+        yield start, text[start:pos]
 
 
 def _rows(paragraph: str) -> Iterator[tuple[int, str]]:

@@ -133,19 +133,27 @@ def test_share_without_a_findable_total_is_skipped() -> None:
 
 
 def test_growth_from_nothing_has_no_rate() -> None:
-    # A department set up this year: "增加 307.82 万元，增长 100.00%" (a new item)
+    # A department set up this year: "增加 307.82 万元，增长 100.00%" — a rate of nothing
     text = "收入支出总计307.82万元。与2023年度相比，收入支出总计增加307.82万元，增长100.00%。"
     report = run(text=text)
-    assert report.flags == [] and report.skipped["narrative.rate"] == 1
+    assert rule_ids(report) == ["narrative.rate"]
+    assert report.flags[0].expected is None and "上年为 0" in report.flags[0].message
+    assert check(text.replace("增加307.82万元，增长100.00%", "增加7.82万元，增长2.61%")) == []
 
 
-def test_completion_rate_of_the_budget_that_is_not_zero() -> None:
+def test_completion_rate_of_the_budget_it_names() -> None:
     text = (
-        "一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，"
-        "支出决算为307.82万元，完成年初预算的{p}%。"
+        "一般公共预算财政拨款支出年初预算为{initial}万元，全年预算为321.02万元，"
+        "支出决算为307.82万元，完成{which}预算的{p}%。"
     )
-    assert check(text.format(p="95.89")) == []
-    assert check(text.format(p="96.89")) == ["narrative.rate"]
+    assert check(text.format(initial=300, which="全年", p="95.89")) == []
+    assert check(text.format(initial=300, which="", p="95.89")) == []  # any budget given
+    assert check(text.format(initial=300, which="年初", p="102.6")) == []
+    assert check(text.format(initial=300, which="全年", p="96.89")) == ["narrative.rate"]
+    # "完成年初预算的 95.89%" of a 年初预算 of 0: no such rate (95.89 % is the 全年 one)
+    report = run(text=text.format(initial=0, which="年初", p="95.89"))
+    assert rule_ids(report) == ["narrative.rate"]
+    assert "无从计算" in report.flags[0].message and "321.02" in report.flags[0].message
 
 
 def test_of_which_breaks_down_the_amount_not_its_change() -> None:
@@ -589,3 +597,15 @@ def test_ratio_over_zero_is_flagged_without_a_number() -> None:
     assert [f.rule for f in report.flags] == ["narrative.rate"]
     assert report.flags[0].expected is None and "无法计算" in report.flags[0].message
     report.model_dump_json()  # no NaN in the output
+
+
+def test_a_sentence_over_a_page_break_is_one_paragraph() -> None:
+    # The change sentence starts on one page and ends on the next.
+    text = (
+        "一般公共预算财政拨款支出307.82万元，占本年支出合计的\f100.00%。与2023年度相比，"
+        "一般公共预算财政拨款支出增加7.82万元，增长{r}%。"
+    )
+    assert check(text.format(r="2.61")) == []
+    assert check(text.format(r="3.61")) == ["narrative.rate"]
+    # a page that ends a sentence ends the paragraph
+    assert check("收入合计100万元。\f其中：财政拨款60万元、其他30万元。") == []
