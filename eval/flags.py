@@ -8,8 +8,9 @@ A flag on a record or project that has no golden counterpart cannot match. A
 final-accounts flag (`accounts[i].rows[j].values[k]`, no project) is carried through
 the accounts alignment (tables by number and side, rows by code and name).
 
-Only warning and error flags are scored: an info flag is a note for the reviewer, not a
-claim that the document is wrong (`scored_flags`); info flags are counted apart.
+Only the validator's warning and error flags are scored: an info flag is a note for the
+reviewer, not a claim that the document is wrong, and flags of other stages (OCR
+confidence, LLM grounding) are about the extraction (`is_scored`); they are counted apart.
 
 An expected flag matches a predicted one (one-to-one, in golden order) when rule, project
 and path are equal. For `narrative.*` and `document.*` rules only the rule counts, plus the
@@ -32,6 +33,7 @@ from eval.accounts import AccountsAlignment, align_accounts
 from eval.align import DocumentAlignment
 from eval.results import FlagCounts, FlagIssue
 from extractor.models import DocumentResult, ExpectedFlag, Flag, GoldenDocument
+from extractor.validate.rules import RULES
 
 LOOSE_RULE_PREFIXES: tuple[str, ...] = ("narrative.", "document.")
 SCORED_SEVERITIES: frozenset[str] = frozenset({"warning", "error"})
@@ -59,15 +61,20 @@ def is_loose_expectation(expected: ExpectedFlag) -> bool:
     )
 
 
+def is_scored(flag: Flag) -> bool:
+    """A validator warning or error: a claim that the document is wrong. Info flags are
+    notes, and flags of other stages (ocr.low_confidence, llm.ungrounded …) are about
+    the extraction, not the document."""
+    return flag.severity in SCORED_SEVERITIES and flag.rule in RULES
+
+
 def scored_flags(pred: DocumentResult | None) -> list[Flag]:
-    """The flags the eval scores: warnings and errors."""
-    if pred is None:
-        return []
-    return [flag for flag in pred.flags if flag.severity in SCORED_SEVERITIES]
+    """The flags the eval scores (`is_scored`)."""
+    return [] if pred is None else [flag for flag in pred.flags if is_scored(flag)]
 
 
-def info_flag_count(pred: DocumentResult | None) -> int:
-    return 0 if pred is None else sum(f.severity not in SCORED_SEVERITIES for f in pred.flags)
+def unscored_flag_count(pred: DocumentResult | None) -> int:
+    return 0 if pred is None else sum(not is_scored(flag) for flag in pred.flags)
 
 
 @dataclass(frozen=True)
@@ -270,5 +277,5 @@ def validate_golden_records(
         expected=len(golden.expected_flags),
         predicted=len(scored_flags(records)),
         matched=len(result.matched),
-        info=info_flag_count(records),
+        unscored=unscored_flag_count(records),
     )

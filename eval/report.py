@@ -14,7 +14,7 @@ from eval.results import Counts, EvalReport, FlagCounts, Mismatch
 from extractor.models import Span
 
 COUNT_HEADERS: tuple[str, ...] = ("P", "R", "F1", "TP", "FD", "FN", "FA")
-FLAG_HEADERS: tuple[str, ...] = ("P", "R", "F1", "matched", "predicted", "expected", "info")
+FLAG_HEADERS: tuple[str, ...] = ("P", "R", "F1", "matched", "predicted", "expected", "not scored")
 MISMATCH_HEADERS: tuple[str, ...] = (
     "document",
     "project",
@@ -54,7 +54,7 @@ def flag_cells(counts: FlagCounts) -> list[str]:
         str(counts.matched),
         str(counts.predicted),
         str(counts.expected),
-        str(counts.info),
+        str(counts.unscored),
     ]
 
 

@@ -50,12 +50,13 @@ class Counts(BaseModel):
 
 class FlagCounts(BaseModel):
     """Validator flags (warnings and errors): predicted vs expected, one-to-one matches.
-    `info` counts the info flags raised beside them, which are not scored."""
+    `unscored` counts the flags raised beside them that are not scored (info flags,
+    flags of other stages such as ocr.low_confidence)."""
 
     expected: int = 0
     predicted: int = 0
     matched: int = 0
-    info: int = 0
+    unscored: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -76,7 +77,7 @@ class FlagCounts(BaseModel):
         self.expected += other.expected
         self.predicted += other.predicted
         self.matched += other.matched
-        self.info += other.info
+        self.unscored += other.unscored
 
 
 class RecordCounts(BaseModel):

@@ -24,9 +24,9 @@ from eval.compare import (
 from eval.flags import (
     flag_counts_by_rule,
     flag_issues,
-    info_flag_count,
     match_flags,
     scored_flags,
+    unscored_flag_count,
 )
 from eval.results import (
     Counts,
@@ -198,7 +198,7 @@ def score_document(item: DocumentInput) -> DocumentScore:
             expected=len(golden.expected_flags),
             predicted=len(scored_flags(pred)),
             matched=len(flag_match.matched),
-            info=info_flag_count(pred),
+            unscored=unscored_flag_count(pred),
         ),
         error=item.error,
     )

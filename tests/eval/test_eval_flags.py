@@ -114,7 +114,7 @@ def _warning(rule: str, project: str | None, path: str, **kw: object) -> Flag:
     return Flag(rule=rule, severity="warning", project=project, path=path, message="…", **kw)
 
 
-def test_info_flags_are_counted_not_scored() -> None:
+def test_info_and_extraction_flags_are_counted_not_scored() -> None:
     golden = sample_golden()
     golden.expected_flags = [
         ExpectedFlag(rule="funding.score", project="p1", path="funding[0].score")
@@ -122,10 +122,17 @@ def test_info_flags_are_counted_not_scored() -> None:
     flags = [
         _flag("funding.score", "p1", "funding[0].score"),
         Flag(rule="indicator.x", severity="info", project="p1", path="total.score", message="…"),
+        Flag(
+            rule="ocr.low_confidence",
+            severity="warning",
+            project="p1",
+            path="total.score",
+            message="…",
+        ),
     ]
     report = score_documents([DocumentInput(golden=golden, pred=as_prediction(golden, flags))])
     counts = report.flags.overall
-    assert (counts.matched, counts.predicted, counts.info) == (1, 1, 1)
+    assert (counts.matched, counts.predicted, counts.unscored) == (1, 1, 2)
     assert counts.precision == 1.0
     assert [i.rule for i in report.flags.issues] == []
 
