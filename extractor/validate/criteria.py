@@ -55,20 +55,36 @@ def _squashed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _rate(project: Project, name: str) -> tuple[float, str, str] | None:
+_STATED_RATE = {
+    "执行率": re.compile(r"(?:预算|资金)?执行率(?:为|达到?|是)?(\d+(?:\.\d+)?)%"),
+    "到位率": re.compile(r"(?:资金)?到位率(?:为|达到?|是)?(\d+(?:\.\d+)?)%"),
+}
+
+
+def _stated_rate(text: str, label: str) -> float | None:
+    """The report's own 执行率 / 到位率 when its prose states one value only (a report
+    without a funding table: "实际支出410万元，预算执行率82%")."""
+    values = {float(m.group(1)) for m in _STATED_RATE[label].finditer(text)}
+    return values.pop() if len(values) == 1 else None
+
+
+def _rate(project: Project, name: str, text: str) -> tuple[float, str, str] | None:
     """The rate that decides a row named `name`, what it is called, and the words that
-    name it in a criterion."""
+    name it in a criterion: the funding block's, else the one the prose states."""
     lines = [ln for ln in project.funding if ln.source == "total"] or project.funding[:1]
-    if not lines:
-        return None
-    line: FundingLine = lines[0]
+    line: FundingLine | None = lines[0] if lines else None
     if re.search(r"执行|支出", name):
-        if line.execution_rate is not None:
+        if line is not None and line.execution_rate is not None:
             return line.execution_rate, "执行率", "执行|支出"
-        if line.executed is not None and line.budget:
+        if line is not None and line.executed is not None and line.budget:
             return line.executed / line.budget * 100, "执行率", "执行|支出"
-    if "到位" in name and line.received_rate is not None:
-        return line.received_rate, "到位率", "到位"
+        stated = _stated_rate(text, "执行率")
+        return (stated, "执行率", "执行|支出") if stated is not None else None
+    if "到位" in name:
+        if line is not None and line.received_rate is not None:
+            return line.received_rate, "到位率", "到位"
+        stated = _stated_rate(text, "到位率")
+        return (stated, "到位率", "到位") if stated is not None else None
     return None
 
 
@@ -134,7 +150,7 @@ def limit(segment: str, rate: float, weight: float, subject: str = "执行|支�
 
 
 def check_criteria(ctx: Context, project: Project) -> None:
-    if project.form != "evaluation_scoring" or not ctx.text or not project.funding:
+    if project.form != "evaluation_scoring" or not ctx.text:
         return
     text = _squashed(ctx.text)
     names = [_squashed(ind.name) for ind in project.indicators]
@@ -147,7 +163,7 @@ def _check_row(
 ) -> None:
     if row.score is None or row.weight is None or len(names[index]) < 3:
         return
-    decided = _rate(project, names[index])
+    decided = _rate(project, names[index], text)
     if decided is None:
         return
     rate, label, subject = decided

@@ -30,11 +30,17 @@ _BOUNDED_RATE = re.compile(
 _PERCENT_NAME = re.compile(r"率|满意度|覆盖面|比例|占比")
 
 
+_UNIT_COLUMN = re.compile(r"(?:度\s*量|计\s*量|指\s*标)\s*单\s*位")
+
+
 def check_indicators(ctx: Context, project: Project, region: Region | None) -> None:
     """Run every indicator rule on one project."""
     has_reason_column = deviation_column(ctx, project, region)
     formula_stated = _formula_stated(ctx, region)
+    unit_column = _unit_column(ctx, region)
     for index, indicator in enumerate(project.indicators):
+        if unit_column:
+            indicator = with_row_unit(indicator)
         check_score_above_weight(ctx, project, index, indicator)
         if has_reason_column:
             check_missing_deviation_reason(ctx, project, index, indicator)
@@ -42,7 +48,26 @@ def check_indicators(ctx: Context, project: Project, region: Region | None) -> N
         if formula_stated:
             check_formula(ctx, project, index, indicator)
         check_suspicious_value(ctx, project, index, indicator)
-        check_unit_mismatch(ctx, project, index, indicator)
+        if not unit_column:
+            check_unit_mismatch(ctx, project, index, indicator)
+
+
+def _unit_column(ctx: Context, region: Region | None) -> bool:
+    """Whether the form prints units in a column of their own (度量单位 / 计量单位): the
+    unit is then printed once per row, for the 指标值 and the 完成值 alike."""
+    if region is None or not ctx.text:
+        return False
+    return _UNIT_COLUMN.search(ctx.text[region.start : region.end]) is not None
+
+
+def with_row_unit(indicator: Indicator) -> Indicator:
+    """A bare 完成值 in a form with a 度量单位 column has the row's unit (the target's)."""
+    target, actual = indicator.target, indicator.actual
+    if target is None or actual is None or actual.number is None or (actual.unit or "").strip():
+        return indicator
+    if not (target.unit or "").strip():
+        return indicator
+    return indicator.model_copy(update={"actual": actual.model_copy(update={"unit": target.unit})})
 
 
 def check_score_above_weight(

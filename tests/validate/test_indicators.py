@@ -231,3 +231,23 @@ def test_units_present_or_nothing_to_compare_pass() -> None:
         ),
     ]
     assert "indicator.unit_mismatch" not in rule_ids(run(project(indicators=rows)))
+
+
+def test_a_unit_column_gives_a_bare_actual_the_rows_unit() -> None:
+    # 广东-style forms print 指标性质 | 指标值 | 度量单位 | 实际完成值: "≥ 90 % 93" is 93 %.
+    text = (
+        "项目名称\t测试项目\n"
+        "三级指标\t指标性质\t指标值\t度量单位\t实际完成值\t分值\t得分\n"
+        "群众满意度\t≥\t90\t%\t93\t10\t10\n成本控制\t≤\t100\t万元\t120\t10\t10\n"
+    )
+    rows = [
+        ind("群众满意度", target=value("≥90%", 90, "%", "≥"), actual=value("93", 93)),
+        ind("成本控制", target=value("≤100万元", 100, "万元", "≤"), actual=value("120", 120)),
+    ]
+    p = project(name="测试项目", indicators=rows)
+    report = run(p, text=text)
+    assert "indicator.unit_mismatch" not in rule_ids(report)
+    # and the bare 120 is compared as 120 万元: a missed ceiling with full marks
+    assert ("indicator.target_not_met", "p1", "indicators[1].score") in rules(report)
+    # without the column the same records are missing units
+    assert rule_ids(run(p)).count("indicator.unit_mismatch") == 2
