@@ -1303,8 +1303,7 @@ def _restated_pairs(
     each side, they are the same fact. With several ("追回违规医保基金" 90.50, 269.54 and
     42.62 — different actions), the one figure found nowhere in the other passage is
     paired only with the one whose clause reads alike ("对2021年…抽查复查结果进行处理，
-    追回违规医保基金"). Clauses naming different
-    years never speak of the same thing."""
+    追回违规医保基金"). Clauses naming different years never speak of the same thing."""
     # A figure whose clause names another year than every figure on the other side
     # ("2022年培训人员 2800 人次" beside "2023年…3200 人次") is another period's.
     mine = [
