@@ -27,7 +27,7 @@ from typing import Any
 import pymupdf
 
 from eval.corpus import draw
-from extractor.ingest.pdf import join_cell_lines
+from extractor.layout import join_cell_lines
 from extractor.rows import read_rows
 
 SCAN_DPI = 200

@@ -324,15 +324,17 @@ def add_form_page(
     title_lines: Sequence[str] = (),
     after_lines: Sequence[str] = (),
     merge_cols: int = 3,
+    widths: Sequence[float] | None = None,
 ) -> TableLayout:
     """Append a page to `doc` with the title lines as plain text, the rows as a ruled
     table with merged cells and `after_lines` as plain text below the table (a 填报人 line).
+    `widths` fixes the column widths (a table continued from the page before).
     Returns what was drawn."""
     grid = split_rows(rows) if isinstance(rows, str) else [list(r) for r in rows]
     grid = split_rows("\n".join("\t".join(r) for r in grid))
     n_rows, n_cols = len(grid), len(grid[0])
     cells = plan_cells(grid, merge_cols)
-    widths = column_widths(cells, n_cols)
+    widths = list(widths) if widths is not None else column_widths(cells, n_cols)
     xs = [MARGIN]
     for w in widths:
         xs.append(xs[-1] + w)
