@@ -183,7 +183,7 @@ def rasterize_pdf(
         h, w = image.shape
         new = out.new_page(width=w * 72.0 / dpi, height=h * 72.0 / dpi)
         new.insert_image(new.rect, stream=data.tobytes())
-    out.save(target, garbage=3, deflate=True)
+    out.save(target, garbage=3, deflate=True, no_new_id=True)  # same pages, same bytes
     out.close()
     src.close()
 
