@@ -265,7 +265,8 @@ def _h3_form(rng: random.Random, department: str, year: int) -> Form:
         subtotals=[Subtotal(level1=k, weight=v, score=None) for k, v in split.items()],
         total=(100, t_score),
     )
-    return Form(["部门整体支出绩效评价评分表"], tb.build(), proj, subtitle=[f"（{year}年度）"])
+    subtitle = [f"（{year}年度）", f"评价对象：{department}"]
+    return Form(["部门整体支出绩效评价评分表"], tb.build(), proj, subtitle=subtitle)
 
 
 def h1() -> list[DocSpec]:

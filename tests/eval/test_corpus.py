@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,22 @@ def test_drawing_and_scanning_are_reproducible() -> None:
     item = next(i for i in plan(family) if i.tag == "scan")
     first, second = render(item, {}), render(item, {})
     assert first == second and first[:5] == b"%PDF-"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def test_every_labelled_name_is_printed_in_its_document() -> None:
+    """Project names, departments, implementers and years come from the page: each is
+    printed in the document (flat-text rendering, whitespace and width ignored)."""
+    for folder in FOLDERS:
+        for path in folder.glob("*-txt.json"):
+            golden = _load(path)
+            text = _plain((folder / "docs" / f"{path.stem}.txt").read_text(encoding="utf-8"))
+            for p in golden.projects:
+                for label in (p.name, p.department, p.implementer):
+                    assert label is None or _plain(label) in text, (path.name, label)
+                assert p.year is None or f"{p.year}年" in text, (path.name, p.year)
+                for i in p.indicators:
+                    assert _plain(i.name) in text, (path.name, i.name)
