@@ -215,9 +215,21 @@ def _unit_prefix(rest: str) -> str | None:
     return None
 
 
-_UNIT = re.compile(
-    r"^(%|‰|[万亿千百]?[元人次户家条份套种项个台件所座辆名批场篇期册本间天小时日月年分秒]{1,4}|平方米|立方米|公里|千米|米|吨|亩|万人次|人次|人/年|元/人/年|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$"
+# Measure words and units after a quantity; 万/亿/千/百 may precede any of them.
+_MEASURES = (
+    "元人次户家条份套种项个台件所座辆名批场篇期册本间天时日月年分秒"
+    "处块起宗例床张株棵头只艘架栋幢课节轮届"
 )
+_UNIT_WORDS = (
+    "平方米|平方公里|立方米|公里|千米|公顷|千瓦时|千瓦|米|吨|亩|人次|户次"
+    "|小时|分钟|工作日|学时|课时|台套|标准箱"
+)
+
+_UNIT = re.compile(
+    rf"^(%|‰|[万亿千百]?(?:{_UNIT_WORDS}|[{_MEASURES}]{{1,4}})|人/年|元/人/年"
+    r"|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$"
+)
+
 
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")

@@ -24,6 +24,7 @@ from extractor.backends.rules.labels import (
     LEVEL1,
     family_of_level2,
     level2_of,
+    ocr_repaired_label,
 )
 from extractor.backends.rules.numbers import Reading, read_number
 from extractor.chunk import TOTAL_ROW
@@ -106,7 +107,20 @@ class GridRow:
         return next((squash(c.text) for c in self.own_cells() if c.text.strip()), "")
 
 
+# A target's sign as OCR misreads it at the start of a cell: "≥" as "2 " or "z ", "≤" as "s".
+_OCR_SIGNS = ((re.compile(r"^\s*[2zZ]\s+(?=\d)"), "≥"), (re.compile(r"^\s*[sS]\s*(?=\d)"), "≤"))
+
+
+def _ocr_sign(text: str) -> str | None:
+    """An OCR'd value whose leading sign was misread, with the sign put back, or None."""
+    for pattern, sign in _OCR_SIGNS:
+        if pattern.match(text):
+            return sign + squash(pattern.sub("", text, count=1))
+    return None
+
+
 def _norm(text: str) -> str:
+
     return squash(normalize_text(text).text)
 
 
@@ -283,14 +297,25 @@ class IndicatorRows:
         level1 = squash(self._text(row, "level1", own=False)) if self.name_field != "level1" else ""
         if level1:
             label, weight = split_label(level1)
+            label = self._ocr_label(row, "level1", label)
             if label != self.level1:
                 self.level1, self.level2 = label, None
             if weight is not None:
                 self.block.add_subtotal(label, weight)
         level2 = squash(self._text(row, "level2", own=False)) if self.name_field != "level2" else ""
         if level2:
-            self.level2 = split_label(level2)[0]
+            self.level2 = self._ocr_label(row, "level2", split_label(level2)[0])
         self._repair_levels()
+
+    def _ocr(self, row: GridRow, name: str) -> bool:
+        """Whether the field's cells were read by OCR (not printed text: a text layer, or
+        OCR text given as the document)."""
+        cells = [row.covering[c] for c in self.fields.get(name, [])]
+        return any(c is not None and c.confidence is not None for c in cells)
+
+    def _ocr_label(self, row: GridRow, name: str, label: str) -> str:
+        """An OCR'd level label put back as the vocabulary label it misreads."""
+        return ocr_repaired_label(label) if self._ocr(row, name) else label
 
     def _repair_levels(self) -> None:
         """A 二级 label printed in the 一级 column (成本指标) is a 二级 under its 一级."""
@@ -411,9 +436,12 @@ class IndicatorRows:
         return value.op if value is not None else None
 
     def _value(self, row: GridRow, name: str, op: str | None) -> Value | None:
-        text = squash(self._text(row, name))
+        printed = self._text(row, name)
+        text = squash(printed)
         if not text:
             return None
+        if self._ocr(row, name):
+            text = _ocr_sign(printed) or text
         unit = squash(self._text(row, "unit"))
         if unit and not text.endswith(unit) and not _QUALITATIVE.match(unit):
             text += unit
@@ -576,11 +604,11 @@ class FundingReader:
         self, row: GridRow, columns: dict[int, str], unit: str, weight: float | None
     ) -> FundingLine | None:
         first_value = min(columns)
-        label = ""
+        label, ocr = "", False
         for col in range(first_value - 1, -1, -1):
             cell = row.own(col)
             if cell is not None and cell.text.strip() and read_number(cell.text).value is None:
-                label = cell.text
+                label, ocr = cell.text, cell.confidence is not None
                 break
         values: dict[str, float | None] = {}
         for col, name in sorted(columns.items()):
@@ -590,7 +618,7 @@ class FundingReader:
             values[name] = read_number(cell.text, signed=True).value
         if not label or all(v is None for v in values.values()):
             return None
-        source = funding_source(label)
+        source = funding_source(label, ocr=ocr)
         if source == "total" and values.get("weight") is None and weight is not None:
             values["weight"] = weight
         return FundingLine(
@@ -631,7 +659,8 @@ class FundingReader:
 
     def _pair(self, label: TableCell, cell: TableCell, amount: float, unit: str) -> FundingLine:
         return FundingLine(
-            source=funding_source(label.text),
+            source=funding_source(label.text, ocr=label.confidence is not None),
+
             unit=unit,
             budget=amount,
             span=_span(self.document, [label, cell]),

@@ -158,6 +158,19 @@ def _closest_label(key: str) -> dict[int, str]:
     return {-level: label} if score >= FUZZY_LABEL_MIN else {}
 
 
+def ocr_repaired_label(label: str) -> str:
+    """A level label as OCR misread it ("敗量指标", "效益接标"), put back as the vocabulary
+    label it is a character or two away from (same length: misread, not missing)."""
+    if label in LEVEL1 or label in LEVEL2:
+        return label
+    for word in (*LEVEL1, *LEVEL2):
+        if len(word) == len(label) and word[-2:] in (label[-2:], "指标"):
+            misread = sum(a != b for a, b in zip(word, label, strict=True))
+            if misread <= max(1, len(word) // 4):
+                return word
+    return label
+
+
 def is_label_debris(text: str) -> bool:
     """A short scrap of a label ("度指", "标") with no word of its own."""
     key = split_weight(text)[0]
