@@ -47,7 +47,7 @@ def test_empty_result_runs_nothing() -> None:
 
 
 def test_rule_table_matches_the_golden_readme() -> None:
-    assert len(RULES) == 25
+    assert len(RULES) == 26
     assert severity_of("funding.score_above_weight") == "warning"
     assert severity_of("funding.score") == "error"
     assert all(rule.description for rule in RULES.values())
