@@ -40,9 +40,10 @@ def table_kind(title: str) -> str:
         return CAPITAL
     if "一般公共预算" in t:
         return GENERAL
-    if "财政拨款收入支出" in t and "总表" in t:
+    both = "收入支出" in t or "收支" in t
+    if "财政拨款" in t and both and "总表" in t:
         return FISCAL_TOTAL
-    if "收入支出" in t and "总表" in t:
+    if both and "总表" in t:
         return TOTAL
     if "收入决算表" in t:
         return INCOME

@@ -260,15 +260,22 @@ def class_claims(text: str) -> list[Claim]:
     return claims
 
 
+_MAX_PATH_GAP = 200  # characters between a path and its budget sentence (主要用于…)
+
+
 def _path_before(text: str, start: int, floor: int) -> tuple[tuple[str, ...], str] | None:
-    """The last "…(类)…(款)…(项)" between `floor` and `start`, and the text after it."""
+    """The "…(类)…(款)…(项)" a budget sentence at `start` is about: the last path since
+    `floor`, with no figure between them (only its 主要用于 sentence)."""
     found = None
-    for m in _PATH.finditer(text, floor, start):
+    for m in _PATH.finditer(text, max(floor, start - _MAX_PATH_GAP), start):
         found = m
     if found is None:
         return None
+    between = text[found.end() : start]
+    if re.search(r"\d+(?:\.\d+)?(?:万元|%)", between):
+        return None
     path = tuple(_MARKER.sub("", p.strip("。．.，, ")) for p in found.groups() if p)
-    return path, text[found.end() : start]
+    return path, between
 
 
 def completion_claims(text: str) -> list[Claim]:
@@ -288,7 +295,8 @@ def completion_claims(text: str) -> list[Claim]:
         base = next((v for kind, v in budgets if rate_of and kind == rate_of), budgets[-1][1])
         following = text[m.end() : matches[i + 1].start() if i + 1 < len(matches) else len(text)]
         relation = _relation(following[:80])
-        found = _path_before(text, m.start(), floor)
+        general = _label(text, m.start()).endswith("一般公共预算财政拨款支出")
+        found = None if general else _path_before(text, m.start(), floor)
         common = {
             "rate_of": rate_of,
             "budgets": tuple(budgets),
@@ -311,7 +319,7 @@ def completion_claims(text: str) -> list[Claim]:
                     **common,  # type: ignore[arg-type]
                 )
             )
-        elif _label(text, m.start()).endswith("一般公共预算财政拨款支出"):
+        elif general:
             claims.append(
                 Claim(
                     "completion",

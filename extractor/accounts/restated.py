@@ -150,7 +150,7 @@ def subject_refs(acc: Accounts, subject: str) -> list[Ref]:
     if subject.startswith("expense:"):
         label = subject.split(":", 1)[1]
         found[subject] = [
-            _cell(t, acc.total_row(t), acc.column(t, label)) for t in (t3,) if t is not None
+            _cell(t, acc.total_row(t), acc.column(t, label)) for t in (t3, t5) if t is not None
         ]
     return [ref for ref in found.get(subject, []) if ref is not None]
 
@@ -302,9 +302,12 @@ def _current(run: _Run, claim: Claim) -> float | None:
         spent = _three_values(run, next((w for w in _THREE_WORDS if w in label), "合计"))
         if spent is not None:
             return spent[1]
+    # "机关运行经费支出 142.80 万元，比 2023 年度减少 13.52 万元": the figure just before 比
     start = max(run.text.rfind("。", 0, claim.start), 0)
-    amounts = re.findall(r"(\d+(?:\.\d+)?)万元", run.text[start : claim.start])
-    return float(amounts[-1]) if amounts else None
+    before = re.search(
+        r"(\d+(?:\.\d+)?)万元[，,]?(?:比|较)[^，,。；;\d]*$", run.text[start : claim.start]
+    )
+    return float(before.group(1)) if before else None
 
 
 def _check_change(run: _Run, claim: Claim) -> None:
@@ -409,7 +412,7 @@ def _match_path(acc: Accounts, path: tuple[str, ...]) -> _PathMatch | None:
                 if depth == 0:
                     break  # this table does not print the 类: try the next one
                 printed = "、".join(f"{i.code} {i.name}" for _, i in candidates[:6]) or "无下级科目"
-                where = "”（".join(names)
+                where = " / ".join(names)
                 level_name = ("类", "款", "项")[depth]
                 return _PathMatch(
                     None,
