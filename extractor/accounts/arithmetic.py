@@ -40,12 +40,12 @@ def decimals(value: float) -> int:
     return min(len(text.split(".", 1)[1].rstrip("0")), _MAX_DECIMALS)
 
 
-def unit_of(values: Sequence[float | None], default: int = 2) -> float:
-    """One unit of the last printed digit of a set of figures. Amounts in these tables
-    are printed to a common precision; when every figure happens to end in zeros (45.00,
-    0.00) the precision cannot be read back and `default` decimals are assumed."""
-    digits = max((decimals(v) for v in values if v is not None), default=0)
-    return 10.0 ** -(digits or default)
+def unit_of(values: Sequence[float | None], digits: int = 0) -> float:
+    """One unit of the last printed digit of a set of figures: the finest precision any
+    of them shows, or `digits` decimals when that is finer (floats lose trailing zeros:
+    a table printing 45.00 and 2.50 prints to 0.01)."""
+    shown = max((decimals(v) for v in values if v is not None), default=0)
+    return 10.0 ** -max(shown, digits)
 
 
 @dataclass(frozen=True)

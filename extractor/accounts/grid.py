@@ -115,7 +115,7 @@ def _lanci_row(row: list[TableCell]) -> dict[int, int] | None:
     filled = [(c.col, _key(c.text)) for c in row if _key(c.text)]
     numbers = [(col, int(text)) for col, text in filled if text.isdigit() and len(text) <= 2]
     others = [text for _, text in filled if not (text.isdigit() and len(text) <= 2)]
-    if any(text not in ("栏次", "行次") for text in others) or len(numbers) < 2:
+    if any(text not in ("栏次", "行次", *_CODE_LETTERS) for text in others) or len(numbers) < 2:
         return None
     values = [n for _, n in numbers]
     if values[0] != 1 or values != list(range(1, len(values) + 1)):
@@ -168,7 +168,7 @@ def _fragments(table: Table, header: int) -> dict[int, list[tuple[str, int]]]:
                 continue
             seen.add(id(cell))
             text = _key(cell.text)
-            if text and _lanci_row([cell]) is None and not text.isdigit():
+            if text and text != "栏次" and not text.isdigit():
                 found[c].append((text, cell.col_span))
     return found
 

@@ -86,9 +86,16 @@ def _flag(
 
 
 def _table_digits(acc: Accounts, tables: set[int]) -> int:
-    """The precision the tables involved print their amounts with (2 for 0.01 万元)."""
-    values = [v for t in tables for row in acc.tables[t].rows for v in row.values if v is not None]
-    return max((decimals(v) for v in values), default=0) or 2
+    """The decimals the tables involved print their amounts with. Floats lose trailing
+    zeros (2.50 reads 2.5), so a table in 万元 counts as printed to 0.01 unless a figure
+    shows more; a table of whole numbers (元) to 1."""
+    digits = 0
+    for t in tables:
+        table = acc.tables[t]
+        values = [v for row in table.rows for v in row.values if v is not None]
+        shown = max((decimals(v) for v in values), default=0)
+        digits = max(digits, shown, 2 if table.unit in ("万元", "亿元") else 0)
+    return digits
 
 
 def _judge(ctx: Context, acc: Accounts, comparison: Comparison) -> None:
@@ -99,7 +106,8 @@ def _judge(ctx: Context, acc: Accounts, comparison: Comparison) -> None:
     signs = [sign for sign, _ in comparison.parts]
     ctx.ran()
     tables = {comparison.target.table, *(ref.table for _, ref in comparison.parts)}
-    check = SumCheck(printed, tuple(values), tuple(signs), _table_digits(acc, tables))
+    digits = _table_digits(acc, tables)
+    check = SumCheck(printed, tuple(values), tuple(signs), digits)
     total = check.computed
     single = comparison.family == "cross_table" and sum(v is not None for v in values) <= 1
     if single:
