@@ -139,6 +139,16 @@ Locate = Callable[[int, int], Span]
 ChunkKind = Literal["form", "narrative"]
 
 
+class TablePart(BaseModel):
+    """Rows `first_row`..`last_row` (inclusive) of `Document.tables[table]`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    table: int
+    first_row: int
+    last_row: int
+
+
 class Chunk(BaseModel):
     """A form or a stretch of narrative, with its place in the document."""
 
@@ -148,6 +158,8 @@ class Chunk(BaseModel):
     kind: ChunkKind
     form: FormKind | None = None  # set for form chunks
     title: str = ""  # the form's printed title, if any
+    form_by: str = ""  # what decided `form`: "title" | "document" | "columns"
+    parts: list[TablePart] = Field(default_factory=list)  # the form's table rows, if kept
     start: int  # offsets into Document.text
     end: int
     text: str
