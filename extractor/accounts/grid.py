@@ -37,7 +37,7 @@ from extractor.accounts.formulas import Formula, belongs_to, parse_formulas
 from extractor.accounts.labels import build_label
 from extractor.accounts.text import parse_amount
 from extractor.accounts.titles import UNIT, TitleText, read_title
-from extractor.document import Document, Table, TableCell
+from extractor.document import Document, Table, TableCell, Word
 from extractor.models import AccountColumn, AccountRow, AccountTable, Span
 from extractor.normalize import normalize_text, squash
 
@@ -271,6 +271,52 @@ def _amount(text: str) -> float | None:
     return None
 
 
+_AMOUNT_TOKEN = re.compile(r"-?\d{1,3}(?:[,，]\d{3})+(?:[.．]\d+)?|-?\d+[.．]\d+")
+
+
+@dataclass
+class _Words:
+    """The positioned words of a table's pages, for amounts the grid merged: a missing
+    column rule leaves two amounts in one cell, and each goes under the column whose
+    x-range holds its centre."""
+
+    by_page: dict[int, list[Word]]
+    edges: dict[int, tuple[float, float]]  # grid column → x0, x1
+
+    @classmethod
+    def of(cls, document: Document, table: Table) -> _Words:
+        spans: dict[int, list[tuple[float, float]]] = {}
+        for cell in table.cells:
+            if cell.box is not None and cell.col_span == 1:
+                spans.setdefault(cell.col, []).append((cell.box[0], cell.box[2]))
+        edges = {
+            c: (sorted(x[0] for x in xs)[len(xs) // 2], sorted(x[1] for x in xs)[len(xs) // 2])
+            for c, xs in spans.items()
+        }
+        pages = {p.number: p.words for p in document.pages if p.number in table.pages}
+        return cls(pages, edges)
+
+    def amounts(self, cell: TableCell, columns: list[int]) -> dict[int, float]:
+        """Amounts printed within `cell`'s box, by the column under which they sit."""
+        if cell.box is None or not all(c in self.edges for c in columns):
+            return {}
+        x0, y0, x1, y1 = cell.box
+        found: dict[int, float] = {}
+        for word in self.by_page.get(cell.page, []):
+            wx0, wy0, wx1, wy1 = word.box
+            cx, cy = (wx0 + wx1) / 2, (wy0 + wy1) / 2
+            if not (x0 - 1 <= cx <= x1 + 1 and y0 - 1 <= cy <= y1 + 1):
+                continue
+            tokens = _AMOUNT_TOKEN.findall(normalize_text(word.text).text)
+            if len(tokens) != 1:
+                continue
+            column = next((c for c in columns if self.edges[c][0] <= cx <= self.edges[c][1]), None)
+            value = _amount(tokens[0])
+            if column is not None and value is not None:
+                found[column] = value
+        return found
+
+
 @dataclass
 class _RawGridRow:
     parts: list[str]
@@ -280,11 +326,38 @@ class _RawGridRow:
     span: Span | None
 
 
-def _read_row(grid: list[list[TableCell | None]], r: int, segment: _Segment) -> _RawGridRow | None:
+def _merged_amounts(
+    grid: list[list[TableCell | None]], r: int, segment: _Segment, words: _Words | None
+) -> dict[int, float]:
+    """Amounts of value cells the grid merged (one cell over several amount columns, or
+    several amounts in one cell), read back from the words' positions."""
+    if words is None:
+        return {}
+    found: dict[int, float] = {}
+    columns = [c.index for c in segment.values]
+    seen: set[int] = set()
+    for c in columns:
+        cell = grid[r][c]
+        if cell is None or id(cell) in seen or cell.row != r:
+            continue
+        seen.add(id(cell))
+        covered = [k for k in columns if cell.col <= k < cell.col + cell.col_span]
+        several = len(_AMOUNT_TOKEN.findall(normalize_text(cell.text).text)) > 1
+        if len(covered) > 1 or several:
+            found.update(words.amounts(cell, covered))
+    return found
+
+
+def _read_row(
+    grid: list[list[TableCell | None]], r: int, segment: _Segment, words: _Words | None = None
+) -> _RawGridRow | None:
     codes = [_cell_text(grid, r, c.index, True) for c in segment.role("code")]
     names = [_cell_text(grid, r, c.index, True) for c in segment.role("name")]
     lines = [_key(_cell_text(grid, r, c.index, True)) for c in segment.role("line")]
     values = [_amount(_cell_text(grid, r, c.index, True)) for c in segment.values]
+    merged = _merged_amounts(grid, r, segment, words)
+    if merged:
+        values = [merged.get(c.index, v) for c, v in zip(segment.values, values, strict=True)]
     name = "".join(_key(n) for n in names)
     parts = fragments_of([_key(c) for c in codes if _key(c) and re.search(r"\d", c)])
     words = [_key(c) for c in codes if _key(c) and not re.search(r"\d", c)]
@@ -421,12 +494,13 @@ def _read(document: Document, table: Table, title: TitleText, skip: int) -> _Rea
         return None
     _sides(table, header, segments)
     rows: list[list[AccountRow]] = []
+    words = _Words.of(document, table)
     for segment in segments:
         raws: list[_RawGridRow] = []
         for r in range(header, table.n_rows):
             if _header_labels_in_row(grid, r, segment):
                 pass  # the labels were taken; the row's name and amounts still count
-            raw = _read_row(grid, r, segment)
+            raw = _read_row(grid, r, segment, words)
             if raw is not None:
                 raws.append(raw)
         rows.append(_code_rows(raws))

@@ -56,6 +56,9 @@ def match_title(line: Line) -> Title | None:
             raw = m.groupdict().get("num") or m.group("num2")
             number = int(raw) if raw.isdigit() else _NUMERALS.index(raw) + 1
             return Title(number, m.group("title"), continued, line)
+    bare = read_title(line.raw)
+    if bare is not None:  # numbered later, by its place among the tables (`find_regions`)
+        return Title(0, bare.title, bare.continued, line)
     return None
 
 
@@ -115,7 +118,32 @@ def find_regions(lines: list[Line]) -> list[Region]:
             current = None
             continue
         current.lines.append(line)
-    return [r for r in regions if r.rows]
+    return _number_bare([r for r in regions if r.rows])
+
+
+def _number_bare(regions: list[Region]) -> list[Region]:
+    """A title printed without 表N takes its place among the tables; a repeated or
+    continued title keeps the number of the table it continues."""
+    numbers: dict[str, int] = {}
+    used = {r.title.number for r in regions if r.title.number}
+    ordinal = 0
+    out: list[Region] = []
+    for region in regions:
+        title = region.title
+        if title.number:
+            numbers.setdefault(title.title, title.number)
+            ordinal = max(ordinal, title.number)
+            out.append(region)
+            continue
+        number = numbers.get(title.title)
+        if number is None:
+            ordinal += 1
+            while ordinal in used:
+                ordinal += 1
+            number = numbers[title.title] = ordinal
+        region.title = Title(number, title.title, title.continued, title.line)
+        out.append(region)
+    return out
 
 
 @dataclass(frozen=True)

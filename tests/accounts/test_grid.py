@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractor.accounts import extract_accounts
 from extractor.accounts.grid import read_grid_tables
+from extractor.document import Word
 from extractor.models import AccountTable
 from extractor.pipeline import load_document
 from tests.accounts.grids import document, grid
@@ -223,3 +224,23 @@ def test_the_real_reports_read_every_table() -> None:
             (8, None),
             (9, None),
         ]
+
+
+def test_amounts_the_grid_merged_go_under_their_columns_by_position() -> None:
+    """A missing column rule: one grid cell over 基本支出 and 项目支出 holds both amounts;
+    the words' boxes put each under its header."""
+    spec = grid(
+        ["一般公共预算财政拨款支出决算表", "单位：万元"],
+        [
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["2130101", "行政运行", "30.00", ("20.00 10.00", 2, 1)],
+        ],
+    )
+    doc = document(spec)
+    # grids.py boxes: column k spans x = 50k … 50(k+1); row 1 spans y = 20 … 40
+    doc.pages[0].words = [
+        Word(text="20.00", box=(160.0, 25.0, 190.0, 35.0)),
+        Word(text="10.00", box=(210.0, 25.0, 240.0, 35.0)),
+    ]
+    (table,), _ = read_grid_tables(doc)
+    assert table.rows[0].values == [30.0, 20.0, 10.0]
