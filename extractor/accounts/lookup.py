@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.models import AccountTable
 from extractor.normalize import normalize_text, squash
@@ -52,6 +53,7 @@ def table_kind(title: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """A row name for matching: no numbering, no (类)/(款)/(项), ASCII brackets."""
     text = squash(normalize_text(name).text).replace("（", "(").replace("）", ")")

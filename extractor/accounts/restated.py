@@ -390,41 +390,54 @@ class _PathMatch:
     problem: str | None  # which level did not match, and what the table has there
 
 
+def _match_in(acc: Accounts, t: int, path: tuple[str, ...]) -> tuple[int, _PathMatch] | None:
+    """How deep a path matches in table `t` (levels matched, the match); None when the
+    table does not print the path's 类."""
+    rows = acc.tables[t].rows
+    prefix = ""
+    names: list[str] = []
+    for depth, name in enumerate(path):
+        level = 3 + 2 * depth
+        candidates = [
+            (r, item)
+            for r, item in enumerate(rows)
+            if item.code and len(item.code) == level and item.code.startswith(prefix)
+        ]
+        found = next(((r, i) for r, i in candidates if _key(i.name) == _key(name)), None)
+        if found is None:
+            if depth == 0:
+                return None
+            printed = "、".join(f"{i.code} {i.name}" for _, i in candidates[:6]) or "无下级科目"
+            where = " / ".join(names)
+            level_name = ("类", "款", "项")[depth]
+            problem = (
+                f"表{acc.tables[t].number}“{where}”下没有名为“{name}”的{level_name}"
+                f"（表中为：{printed}）"
+            )
+            return depth, _PathMatch(None, problem)
+        r, item = found
+        prefix = item.code or ""
+        names.append(f"{item.code} {item.name}")
+    return len(path), _PathMatch(Ref(t, r, _spent_column(acc, t)), None)
+
+
 def _match_path(acc: Accounts, path: tuple[str, ...]) -> _PathMatch | None:
-    """The row a "(类)…(款)…(项)" path names, in 表5, else the fund tables, 表3. None when
+    """The row a "(类)…(款)…(项)" path names, in 表5, the fund tables or 表3 (the first that
+    prints it whole); else what the table that matches it deepest prints instead. None when
     no table prints the path's 类 (nothing to compare with)."""
+    best: tuple[int, _PathMatch] | None = None
     for kind in _KINDS:
         t = acc.find(kind)
         if t is None:
             continue
-        rows = acc.tables[t].rows
-        prefix = ""
-        names: list[str] = []
-        for depth, name in enumerate(path):
-            level = 3 + 2 * depth
-            candidates = [
-                (r, item)
-                for r, item in enumerate(rows)
-                if item.code and len(item.code) == level and item.code.startswith(prefix)
-            ]
-            found = next(((r, i) for r, i in candidates if _key(i.name) == _key(name)), None)
-            if found is None:
-                if depth == 0:
-                    break  # this table does not print the 类: try the next one
-                printed = "、".join(f"{i.code} {i.name}" for _, i in candidates[:6]) or "无下级科目"
-                where = " / ".join(names)
-                level_name = ("类", "款", "项")[depth]
-                return _PathMatch(
-                    None,
-                    f"表{acc.tables[t].number}“{where}”下没有名为“{name}”的{level_name}"
-                    f"（表中为：{printed}）",
-                )
-            r, item = found
-            prefix = item.code or ""
-            names.append(f"{item.code} {item.name}")
-            if depth == len(path) - 1:
-                return _PathMatch(Ref(t, r, _spent_column(acc, t)), None)
-    return None
+        found = _match_in(acc, t, path)
+        if found is None:
+            continue
+        if found[1].ref is not None:
+            return found[1]
+        if best is None or found[0] > best[0]:
+            best = found
+    return best[1] if best is not None else None
 
 
 def _path_text(path: tuple[str, ...]) -> str:

@@ -34,7 +34,7 @@ from extractor.accounts.identities import Comparison, cross_table, hierarchy, to
 from extractor.accounts.lookup import Accounts, Ref
 from extractor.accounts.narrative import ascii_brackets, read_claims
 from extractor.accounts.restated import Finding, check_claims
-from extractor.models import Flag, Severity, Span
+from extractor.models import AccountTable, Flag, Severity, Span
 from extractor.validate.numbers import fmt, round_to
 from extractor.validate.prose import ProseUnit, clean
 from extractor.validate.report import Context
@@ -48,9 +48,10 @@ def check_accounts(ctx: Context, units: list[ProseUnit]) -> None:
     if not tables:
         return
     acc = Accounts(tables)
+    digits = [_digits_of_table(table) for table in tables]
     for comparison in (*hierarchy(acc), *totals(acc), *cross_table(acc)):
-        _judge(ctx, acc, comparison)
-    check_formulas(ctx, acc)
+        _judge(ctx, acc, comparison, digits)
+    check_formulas(ctx, acc, digits)
     check_narrative_claims(ctx, acc, units)
 
 
@@ -85,20 +86,16 @@ def _flag(
     )
 
 
-def _table_digits(acc: Accounts, tables: set[int]) -> int:
-    """The decimals the tables involved print their amounts with. Floats lose trailing
-    zeros (2.50 reads 2.5), so a table in 万元 counts as printed to 0.01 unless a figure
-    shows more; a table of whole numbers (元) to 1."""
-    digits = 0
-    for t in tables:
-        table = acc.tables[t]
-        values = [v for row in table.rows for v in row.values if v is not None]
-        shown = max((decimals(v) for v in values), default=0)
-        digits = max(digits, shown, 2 if table.unit in ("万元", "亿元") else 0)
-    return digits
+def _digits_of_table(table: AccountTable) -> int:
+    """The decimals a table prints its amounts with. Floats lose trailing zeros (2.50
+    reads 2.5), so a table in 万元 counts as printed to 0.01 unless a figure shows more; a
+    table of whole numbers (元) to 1."""
+    values = [v for row in table.rows for v in row.values if v is not None]
+    shown = max((decimals(v) for v in values), default=0)
+    return max(shown, 2 if table.unit in ("万元", "亿元") else 0)
 
 
-def _judge(ctx: Context, acc: Accounts, comparison: Comparison) -> None:
+def _judge(ctx: Context, acc: Accounts, comparison: Comparison, digits: list[int]) -> None:
     """A figure printed in two tables must be printed the same (warning); a sum may miss
     by the rounding of its printed parts (info 舍入差异), no more (error)."""
     printed = acc.value(comparison.target)
@@ -106,8 +103,7 @@ def _judge(ctx: Context, acc: Accounts, comparison: Comparison) -> None:
     signs = [sign for sign, _ in comparison.parts]
     ctx.ran()
     tables = {comparison.target.table, *(ref.table for _, ref in comparison.parts)}
-    digits = _table_digits(acc, tables)
-    check = SumCheck(printed, tuple(values), tuple(signs), digits)
+    check = SumCheck(printed, tuple(values), tuple(signs), max(digits[t] for t in tables))
     total = check.computed
     single = comparison.family == "cross_table" and sum(v is not None for v in values) <= 1
     if single:
@@ -156,10 +152,9 @@ def _judge(ctx: Context, acc: Accounts, comparison: Comparison) -> None:
     )
 
 
-def check_formulas(ctx: Context, acc: Accounts) -> None:
+def check_formulas(ctx: Context, acc: Accounts, digits: list[int]) -> None:
     rule = "accounts.formula"
     for t, table in enumerate(acc.tables):
-        digits = _table_digits(acc, {t})
         for text in table.formulas:
             formula = parse_formula(text)
             checks = apply_formula(table, formula) if formula is not None else None
@@ -172,7 +167,7 @@ def check_formulas(ctx: Context, acc: Accounts) -> None:
                     check.printed,
                     tuple(v for _, v in check.parts),
                     tuple(sign for sign, _ in check.parts),
-                    digits,
+                    digits[t],
                 )
                 verdict = sums.verdict()
                 if verdict == "equal":
