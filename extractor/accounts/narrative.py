@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from extractor.accounts.arithmetic import digits_of
 
-_NUM = r"(\d+(?:\.\d+)?)"
+_NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"  # thousands separators allowed
 _STOP = "，,。；;：:（）()！!？?\n"
 _YEAR = re.compile(r"^(?:\d{4}年度?|本年度|本年|全年|其中)+")
 _CHANGE_CONTEXT = re.compile(r"比|较|增加|减少|增长|下降|降低|相比|持平")
@@ -58,7 +58,8 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("expense:对附属单位补助支出", r"对附属单位补助支出"),
 )
 _SUBJECT = [
-    (key, re.compile(rf"(?:{pattern})(?:为|共计|是|总计|决算)?$")) for key, pattern in SUBJECTS
+    (key, re.compile(rf"(?:{pattern})(?:为|均为|各为|共计|是|总计|决算)?$"))
+    for key, pattern in SUBJECTS
 ]
 _MONEY = re.compile(rf"(?<![\d.]){_NUM}万元")
 _SHARE = re.compile(rf"[，,]?占([^\d%，,。；;]{{0,16}}?)的?{_NUM}%")
@@ -133,13 +134,18 @@ class Claim:
         own text (the last percentage is the rate, the first 万元 figure the amount)."""
         piece = text[self.start : self.end]
         money = [m.group(1) for m in _MONEY.finditer(piece)]
-        own = next((m for m in money if float(m) == self.value), money[0] if money else None)
+        own = next((m for m in money if number(m) == self.value), money[0] if money else None)
         rates = re.findall(r"(\d+(?:\.\d+)?)%", piece)
         return replace(
             self,
             value_digits=digits_of(own) if own else self.value_digits,
             rate_digits=digits_of(rates[-1]) if rates else self.rate_digits,
         )
+
+
+def number(text: str) -> float:
+    """A printed figure ("1,531.20" → 1531.2)."""
+    return float(text.replace(",", ""))
 
 
 def _label(text: str, pos: int) -> str:
@@ -185,7 +191,7 @@ def _head(text: str, pos: int) -> float | None:
         return None
     between = text[first.end() : pos]
     if re.search(r"其中|主要用于|包括|分别", between):
-        return float(first.group(1))
+        return number(first.group(1))
     return None
 
 
@@ -196,7 +202,7 @@ def amount_claims(text: str) -> list[Claim]:
         subject = subject_of(label)
         if subject is None:
             continue
-        value = float(m.group(1))
+        value = number(m.group(1))
         share = _SHARE.match(text, m.end())
         if share:
             claims.append(
@@ -206,7 +212,7 @@ def amount_claims(text: str) -> list[Claim]:
                     m.start(),
                     share.end(),
                     value,
-                    float(share.group(2)),
+                    number(share.group(2)),
                     denominator=share.group(1),
                     head=_head(text, m.start()),
                 )
@@ -230,8 +236,8 @@ def change_claims(text: str) -> list[Claim]:
                 subject or label,
                 m.start(),
                 m.end(),
-                float(m.group(2)),
-                float(m.group(4)),
+                number(m.group(2)),
+                number(m.group(4)),
                 sign,
                 items=(m.group(1), m.group(3)),
             )
@@ -247,16 +253,16 @@ def class_claims(text: str) -> list[Claim]:
         name = _MARKER.sub("", m.group(1).split("、")[-1])
         name = name if name.endswith("支出") else name + "支出"
         share = _SHARE.match(text, m.end())
-        rate = float(share.group(2)) if share else None
+        rate = number(share.group(2)) if share else None
         end = share.end() if share else m.end()
         claims.append(
             Claim(
-                "class", name, m.start(), end, float(m.group(2)), rate, head=_head(text, m.start())
+                "class", name, m.start(), end, number(m.group(2)), rate, head=_head(text, m.start())
             )
         )
     for m in _CLASS_SPENT.finditer(text):  # "其他支出(类)。支出决算为 28.35 万元"
         name = _MARKER.sub("", m.group(1))
-        claims.append(Claim("class", name, m.start(), m.end(), float(m.group(2))))
+        claims.append(Claim("class", name, m.start(), m.end(), number(m.group(2))))
     return claims
 
 
@@ -286,12 +292,12 @@ def completion_claims(text: str) -> list[Claim]:
     floor = 0
     matches = list(_BUDGETED.finditer(text))
     for i, m in enumerate(matches):
-        budgets = [(m.group(1), float(m.group(2)))]
+        budgets = [(m.group(1), number(m.group(2)))]
         if m.group(3):
-            budgets.append((m.group(3), float(m.group(4))))
-        spent = float(m.group(5))
+            budgets.append((m.group(3), number(m.group(4))))
+        spent = number(m.group(5))
         rate_of = m.group(6)
-        rate = float(m.group(7)) if m.group(7) else None
+        rate = number(m.group(7)) if m.group(7) else None
         base = next((v for kind, v in budgets if rate_of and kind == rate_of), budgets[-1][1])
         following = text[m.end() : matches[i + 1].start() if i + 1 < len(matches) else len(text)]
         relation = _relation(following[:80])
@@ -352,7 +358,7 @@ def fund_claims(text: str) -> list[Claim]:
     for sentence in re.finditer(r"[^。]*政府性基金预算财政拨款年初结转和结余[^。]*", text):
         for m in _FUND_PART.finditer(sentence.group(0)):
             at = sentence.start() + m.start()
-            claims.append(Claim("fund", m.group(1), at, at + len(m.group(0)), float(m.group(2))))
+            claims.append(Claim("fund", m.group(1), at, at + len(m.group(0)), number(m.group(2))))
     return claims
 
 
@@ -370,22 +376,22 @@ def three_claims(text: str) -> list[Claim]:
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     for m in _THREE_TOTAL.finditer(text):
-        rate = float(m.group(3)) if m.group(3) else None
+        rate = number(m.group(3)) if m.group(3) else None
         claims.append(
-            Claim("three", "合计", m.start(), m.end(), float(m.group(2)), rate, float(m.group(1)))
+            Claim("three", "合计", m.start(), m.end(), number(m.group(2)), rate, number(m.group(1)))
         )
         taken.append((m.start(), m.end()))
     for m in _THREE_BUDGETED.finditer(text):
-        rate = float(m.group(4)) if m.group(4) else None
+        rate = number(m.group(4)) if m.group(4) else None
         claims.append(
             Claim(
                 "three",
                 _three_subject(m.group(1)),
                 m.start(),
                 m.end(),
-                float(m.group(3)),
+                number(m.group(3)),
                 rate,
-                float(m.group(2)),
+                number(m.group(2)),
             )
         )
         taken.append((m.start(), m.end()))
@@ -394,15 +400,15 @@ def three_claims(text: str) -> list[Claim]:
             continue
         if text[m.end() : m.end() + 1] == "万" or text[m.start(2) - 1 : m.start(2)] == "比":
             continue
-        completion = float(m.group(3)) if m.group(3) else None
-        share = float(m.group(4)) if m.group(4) else None
+        completion = number(m.group(3)) if m.group(3) else None
+        share = number(m.group(4)) if m.group(4) else None
         claims.append(
             Claim(
                 "three",
                 _three_subject(m.group(1)),
                 m.start(),
                 m.end(),
-                float(m.group(2)),
+                number(m.group(2)),
                 completion if completion is not None else share,
                 denominator="决算合计"
                 if share is not None
@@ -424,7 +430,7 @@ def list_claims(text: str) -> list[Claim]:
     for m in _LIST_PARTS.finditer(text):
         items = _split_items(re.sub(r"[（(]不涉及的不列[）)]", "", m.group(3)))
         claims.append(
-            Claim("parts", m.group(1), m.start(), m.end(), float(m.group(2)), items=items)
+            Claim("parts", m.group(1), m.start(), m.end(), number(m.group(2)), items=items)
         )
     return claims
 

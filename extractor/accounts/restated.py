@@ -36,7 +36,7 @@ from extractor.accounts.lookup import (
     is_total,
     name_key,
 )
-from extractor.accounts.narrative import Claim
+from extractor.accounts.narrative import Claim, number
 from extractor.validate.numbers import fmt, round_to
 
 CONFLICT = "narrative.conflict"
@@ -219,15 +219,20 @@ def _conflict(run: _Run, claim: Claim, what: str, refs: list[Ref]) -> bool:
     return False
 
 
-def _rate(run: _Run, claim: Claim, numerator: float, denominator: float | None, what: str) -> None:
-    """Finds a printed percentage its amounts do not give (rounded or truncated)."""
+def _rate(
+    run: _Run, claim: Claim, numerator: float | list[float], denominator: float | None, what: str
+) -> None:
+    """Finds a printed percentage its amounts do not give (rounded or truncated). Several
+    numerators: the figure as the sentence prints it and as the table does (a writer
+    may divide either)."""
     assert claim.rate is not None
     if denominator is None:
         run.skipped += 1
         return
+    numerators = numerator if isinstance(numerator, list) else [numerator]
     run.ran += 1
     if denominator == 0:
-        if numerator == 0 and claim.rate == 0:
+        if all(n == 0 for n in numerators) and claim.rate == 0:
             return
         run.add(
             RATE,
@@ -237,13 +242,13 @@ def _rate(run: _Run, claim: Claim, numerator: float, denominator: float | None, 
             claim.rate,
         )
         return
-    exact = numerator / denominator * 100
-    if restates(claim.rate, exact, claim.rate_digits):
+    if any(restates(claim.rate, n / denominator * 100, claim.rate_digits) for n in numerators):
         return
+    exact = numerators[0] / denominator * 100
     run.add(
         RATE,
         claim,
-        f"{what}：{fmt(numerator)} / {fmt(denominator)} = {fmt(round_to(exact, 2))}%，"
+        f"{what}：{fmt(numerators[0])} / {fmt(denominator)} = {fmt(round_to(exact, 2))}%，"
         f"文中为 {fmt(claim.rate)}%",
         round_to(exact, 2),
         claim.rate,
@@ -305,9 +310,9 @@ def _current(run: _Run, claim: Claim) -> float | None:
     # "机关运行经费支出 142.80 万元，比 2023 年度减少 13.52 万元": the figure just before 比
     start = max(run.text.rfind("。", 0, claim.start), 0)
     before = re.search(
-        r"(\d+(?:\.\d+)?)万元[，,]?(?:比|较)[^，,。；;\d]*$", run.text[start : claim.start]
+        r"(\d[\d,]*(?:\.\d+)?)万元[，,]?(?:比|较)[^，,。；;\d]*$", run.text[start : claim.start]
     )
-    return float(before.group(1)) if before else None
+    return number(before.group(1)) if before else None
 
 
 def _check_change(run: _Run, claim: Claim) -> None:
@@ -635,10 +640,10 @@ def _check_three(run: _Run, claim: Claim) -> None:
     if claim.denominator == "决算合计":
         whole = _three_values(run, "合计")
         total = whole[1] if whole else None
-        _rate(run, claim, claim.value, total, f"“{claim.subject}”占三公经费的比例")
+        _rate(run, claim, [claim.value, spent], total, f"“{claim.subject}”占三公经费的比例")
     else:
         of = budget if claim.base is None else claim.base
-        _rate(run, claim, claim.value, of, f"“{claim.subject}”完成预算的比例")
+        _rate(run, claim, [claim.value, spent], of, f"“{claim.subject}”完成预算的比例")
 
 
 def _has_amount(values: list[float | None]) -> bool:
