@@ -333,6 +333,15 @@ def _check_change(run: _Run, claim: Claim) -> None:
             claim.rate,
         )
         return
+    if claim.value == 0:
+        run.add(
+            CONFLICT,
+            claim,
+            f"正文称“{first} 0 万元，{second} {fmt(claim.rate)}%”：增减为 0 应作持平表述",
+            "持平",
+            f"{first}{second}",
+        )
+        return
     current = _current(run, claim)
     if current is None:
         run.skipped += 1

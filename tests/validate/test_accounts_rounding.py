@@ -232,6 +232,10 @@ def test_wording_against_the_figures() -> None:
         "narrative.conflict"
     ]
     assert _narrative_rules("下降16.67%", "下降20.00%") == ["narrative.rate"]
+    # the template: "（如持平作持平表述）"
+    assert _narrative_rules("减少2.00万元，下降16.67%", "减少0.00万元，下降0.00%") == [
+        "narrative.conflict"
+    ]
 
 
 def test_items_of_a_list_must_have_an_amount() -> None:
