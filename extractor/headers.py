@@ -24,7 +24,8 @@ from extractor.normalize import normalize_text, squash
 from extractor.vocabulary import Term, vocabulary
 
 LEVELS = ("level1", "level2", "name")
-FUZZY_MIN = 72.0  # rapidfuzz ratio for an OCR-damaged header word
+FUZZY_MIN = 72.0  # rapidfuzz ratio for an OCR-damaged header word (six characters or more)
+SHORT_FUZZY_MIN = 85.0  # for shorter words
 _NOTE = re.compile(r"[（(][^（）()]{0,12}[)）]")  # "(A)", "（万元）", "(20分*执行率)"
 _LEVEL_LIKE = re.compile(r"[一二三四1-4]?级指标?$|^[一二三]级")
 
@@ -65,7 +66,9 @@ def match_term(text: str, terms: list[Term]) -> Match | None:
         if len(term.word) < 3 or len(key) < 2:
             continue
         score = fuzz.ratio(key, term.word)
-        if score >= FUZZY_MIN and (best is None or score > best.score):
+        # a short word may lose a character to OCR, not change one ("绩效指标" ≠ "绩效目标")
+        floor = FUZZY_MIN if len(term.word) >= 6 else SHORT_FUZZY_MIN
+        if score >= floor and (best is None or score > best.score):
             best = Match(term.meaning, "fuzzy", score, term.word)
     return best
 
@@ -125,7 +128,7 @@ def is_indicator_header_row(row: Sequence[HasText]) -> bool:
     return levels >= 2 or (levels >= 1 and values >= 2)
 
 
-_BLOCK_WORDS = re.compile(r"^(年度)?绩效指标|^指标$|^评价指标$")
+_BLOCK_WORDS = re.compile(r"^(年度)?绩效指标$|^指标$|^评价指标$")
 
 
 def _is_sub_header(row: list[TableCell]) -> bool:
@@ -173,6 +176,8 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
         label = "".join(cell.text for cell in stack)
         meaning: Match | None = None
         for cell in reversed(stack):  # the lowest (most specific) label first
+            if _BLOCK_WORDS.match(label_key(cell.text)):
+                continue  # 绩效指标 over the level columns names no column
             meaning = column_meaning(cell.text)
             if meaning is not None:
                 break

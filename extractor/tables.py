@@ -4,9 +4,9 @@ Readers lay out tables page by page (or, for Markdown from OCR tools, as the too
 them). Forms often run over pages, so here
 
 - a table that continues the one before it is joined to it: nothing but page furniture
-  (page numbers, running headers, "续表", blank lines) lies between the two, their
-  columns line up (same left and right edges and column rules, or the same number of
-  columns where no boxes are known), and the second does not open a form of its own
+  (page numbers, running headers, "续表", blank lines) lies between the two, they have
+  the same number of columns or their columns line up (same left and right edges, the
+  rules of one among the other's), and the second does not open a form of its own
   (项目名称 …, or a title row across the table). Header rows the continuation repeats
   are dropped from the grid;
 - a table printed at the top of a page whose title sits at the foot of the page before
@@ -79,7 +79,7 @@ def _near(x: float, xs: list[float], tolerance: float) -> bool:
 
 def _lines_up(upper: Table, lower: Table) -> bool:
     a, b = _columns(upper), _columns(lower)
-    if a is None or b is None:
+    if a is None or b is None or upper.n_cols == lower.n_cols:
         return upper.n_cols == lower.n_cols
     width = max(a[-1] - a[0], 1.0)
     tolerance = width * _EDGE_TOLERANCE
@@ -138,8 +138,8 @@ def _regrid(table: Table, xs: list[float] | None) -> list[TableCell]:
 
 def _union_columns(upper: Table, lower: Table) -> list[float] | None:
     a, b = _columns(upper), _columns(lower)
-    if a is None or b is None:
-        return None
+    if a is None or b is None or upper.n_cols == lower.n_cols:
+        return None  # the same columns: keep them
     tolerance = max((a[-1] - a[0]) * _EDGE_TOLERANCE, 1.0)
     merged = list(a[:-1])
     for x in b[:-1]:

@@ -26,3 +26,18 @@ def test_accounts_development_set_does_not_drop() -> None:
     # every golden document is held by a per-document threshold
     assert set(accounts_by_document(report)) == set(thresholds.per_document_accounts_f1)
     assert set(false_alarms(report)) == set(thresholds.per_document_accounts_f1)
+
+
+def test_rounding_differences_are_reported_as_info() -> None:
+    """The 舍入差异 each golden lists under meta.expected_info come out as info flags on
+    exactly those cells, and no other cell."""
+    from extractor.models import GoldenDocument
+    from extractor.pipeline import extract_document
+
+    for path in sorted(GOLDEN.glob("*.json")):
+        golden = GoldenDocument.model_validate_json(path.read_text(encoding="utf-8"))
+        expected = {(f["rule"], f["path"]) for f in golden.meta["expected_info"]}
+        result = extract_document(GOLDEN / "docs" / f"{golden.doc_id}.pdf")
+        found = {(f.rule, f.path) for f in result.flags if f.rule == "accounts.rounding"}
+        assert found == expected, golden.doc_id
+        assert all(f.severity == "info" for f in result.flags if f.rule == "accounts.rounding")

@@ -39,3 +39,5 @@ def test_another_template_family_end_to_end(tmp_path: Path) -> None:
     assert [(f.rule, f.note) for f in match.missed] == []
     alarms = [m.flag for m in match.unexpected if m.flag.severity != "info"]
     assert [(f.rule, f.message) for f in alarms] == []
+    infos = [(f.rule, f.path) for f in result.flags if f.severity == "info"]
+    assert infos == synthetic.EXPECTED_INFO
