@@ -239,3 +239,19 @@ def funding_source(label: str) -> str:
     if m is None or m.meaning == "as_printed" or (m.how == "fuzzy" and m.score < 85):
         return key
     return m.meaning
+
+
+# --- the header block -------------------------------------------------------------------
+
+
+def header_label_pattern(field: str, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """A header-block label (项目名称, 主管部门 …) at the start of a cell, from the
+    vocabulary, longest first; `extra` adds the short forms OCR leaves of a label split
+    over two cells ("项目/" + "名称")."""
+    words = [t.word for t in vocabulary().header if t.meaning == field] + list(extra)
+    words.sort(key=len, reverse=True)
+    return re.compile("^(" + "|".join(re.escape(w) for w in words) + ")")
+
+
+# The first cell of a row that opens a form's header block: its name label.
+FORM_START = header_label_pattern("name", ("项目/",))

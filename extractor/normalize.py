@@ -201,7 +201,11 @@ def _quantity(text: str) -> tuple[float | None, str | None]:
         return None, None  # a year, not a quantity
     if m.start() > 0 and not rest:
         return None, None  # "第3" style ordinals and labels ending in a digit
+    rest = _BRACKETED_UNIT.sub(r"\1", rest)  # "34987.00(平方米)"
     return float(m.group(0)), _unit_prefix(rest)
+
+
+_BRACKETED_UNIT = re.compile(r"^[（(]([^（）()]{1,10})[）)]$")
 
 
 def _unit_prefix(rest: str) -> str | None:
@@ -237,3 +241,28 @@ _INDICATOR_PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 def strip_indicator_prefix(name: str) -> str:
     """ "指标 1: 慢性病鉴定" → "慢性病鉴定"."""
     return _INDICATOR_PREFIX.sub("", name.strip())
+
+
+# A code before a level label or a scoring table's indicator: "A", "A1", "B12" (lettered
+# evaluation frameworks), "一、", "（二）", "3." (numbered levels).
+_LETTER_CODE = re.compile(r"^[A-Z]\d{0,3}(?=[\u4e00-\u9fff])")
+_NUMBER_CODE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+)
+_BARE_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)分$")
+
+
+def split_label(text: str, *, numbered: bool = True) -> tuple[str, float | None]:
+    """A level label or indicator as printed, without its code and weight, and the
+    weight: "A决策20分" → ("决策", 20.0), "产出指标(50分)" → ("产出指标", 50.0),
+    "一、决策（15分）" → ("决策", 15.0). `numbered=False` keeps a leading number ("3.")."""
+    key = squash(normalize_text(text).text)
+    key = _LETTER_CODE.sub("", key)
+    if numbered:
+        key = _NUMBER_CODE.sub("", key)
+    label, weight = split_weight(key)
+    if weight is None:
+        m = _BARE_WEIGHT.search(label)
+        if m and m.start() > 0 and not label[m.start() - 1].isdigit():
+            label, weight = label[: m.start()], float(m.group(1))
+    return label, weight
