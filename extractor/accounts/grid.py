@@ -4,7 +4,8 @@ A ruled PDF table, an HTML table and the ruling-line grid of a scan all come wit
 cells' rows, columns and spans (`extractor.document.Table`), so every amount is read
 under the column whose header it sits beneath, wherever the text layer printed it.
 
-- **Which tables**: a grid whose title lines (`Table.title`, or a title cell across the
+- **Which tables**: a grid a reader laid out (ruled PDF, HTML, OCR ruling lines — not the
+  flat OCR text's tab rows, which `reader.read_tables` reads line by line) whose title lines (`Table.title`, or a title cell across the
   top of the grid) name one of the template's tables by its words, with or without
   表N (`titles.read_title`). A table without a printed number takes its place in the
   printed order. A grid titled "…（续）" with the same title continues that table.
@@ -580,6 +581,8 @@ def read_grid_tables(document: Document) -> tuple[list[AccountTable], list[str]]
     ordinal = 0
     by_title: dict[str, list[AccountTable]] = {}
     for table in document.tables:
+        if table.source == "text":
+            continue  # flat OCR text: merges unknown, cells shifted; the row-text reader's
         found = _title_of(table)
         if found is None:
             continue
