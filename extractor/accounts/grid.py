@@ -5,9 +5,9 @@ cells' rows, columns and spans (`extractor.document.Table`), so every amount is 
 under the column whose header it sits beneath, wherever the text layer printed it.
 
 - **Which tables**: a grid a reader laid out (ruled PDF, HTML, OCR ruling lines — not the
-  flat OCR text's tab rows, which `reader.read_tables` reads line by line) whose title lines (`Table.title`, or a title cell across the
-  top of the grid) name one of the template's tables by its words, with or without
-  表N (`titles.read_title`). A table without a printed number takes its place in the
+  flat OCR text's tab rows, which `reader.read_tables` reads line by line) whose title
+  lines (`Table.title`, or a title cell across the top of the grid) name one of the
+  template's tables by its words, with or without 表N (`titles.read_title`). A table without a printed number takes its place in the
   printed order. A grid titled "…（续）" with the same title continues that table.
 - **Header**: the rows above the first data row (an amount, a 科目编码, a 合计 or a
   numbered 项目), plus a 栏次 row. Each column's header is its cells top to bottom
