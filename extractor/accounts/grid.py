@@ -7,8 +7,9 @@ under the column whose header it sits beneath, wherever the text layer printed i
 - **Which tables**: a grid a reader laid out (ruled PDF, HTML, OCR ruling lines — not the
   flat OCR text's tab rows, which `reader.read_tables` reads line by line) whose title
   lines (`Table.title`, or a title cell across the top of the grid) name one of the
-  template's tables by its words, with or without 表N (`titles.read_title`). A table without a printed number takes its place in the
-  printed order. A grid titled "…（续）" with the same title continues that table.
+  template's tables by its words, with or without 表N (`titles.read_title`). A table
+  without a printed number takes its place in the printed order. A grid titled
+  "…（续）" with the same title continues that table.
 - **Header**: the rows above the first data row (an amount, a 科目编码, a 合计 or a
   numbered 项目), plus a 栏次 row. Each column's header is its cells top to bottom
   (merged cells counted once); its role is read from the lowest one: 编码/类/款/项 →
