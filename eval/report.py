@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.results import Counts, EvalReport, FlagCounts, FormCounts, GroupReport, Mismatch
+from eval.thresholds import accounts_by_document, false_alarms
 from extractor.models import Span
 
 COUNT_HEADERS: tuple[str, ...] = ("P", "R", "F1", "TP", "FD", "FN", "FA")
@@ -217,6 +218,10 @@ def _account_sections(report: EvalReport) -> list[tuple[str, Sequence[str], list
         ]
         for t in accounts.tables
     ]
+    alarms = false_alarms(report)
+    for doc_id, counts in accounts_by_document(report).items():
+        note = f"false alarms: {alarms.get(doc_id, 0)}"
+        rows.append([doc_id, "(document)", *count_cells(counts), "", note])
     rows.append(["(all)", "", *count_cells(accounts.rows), _pct(accounts.header.f1), ""])
     f = accounts.formulas
     counts = [str(v) for v in (f.printed, f.predicted, f.matched, f.parsed, f.applied, f.hold)]

@@ -117,6 +117,7 @@ class FlagIssue(BaseModel):
     project: str | None = None  # project name
     path: str  # golden path for missed; predicted path (mapped when possible) for unexpected
     text: str = ""  # the golden note or the flag's message
+    severity: str | None = None  # an unexpected flag's severity (info flags are no alarm)
 
 
 class FormCounts(BaseModel):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eval.results import EvalReport, GroupReport
+from eval.results import Counts, EvalReport, GroupReport
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 
@@ -24,6 +24,10 @@ class Thresholds(BaseModel):
     flag_recall: float = 0.0
     flag_precision: float = 0.0
     accounts_f1: float = 0.0  # final-accounts row fields (code, name, 行次, amounts)
+    per_document_accounts_f1: dict[str, float] = Field(default_factory=dict)
+    # warnings and errors per document that no golden flag expects (info flags, e.g. a
+    # 舍入差异, are no alarm); None: not checked
+    max_false_alarms: int | None = None
     # Generated corpus: F1 per template family / per rendering (golden meta), and the
     # share of projects whose form type is right.
     per_family_f1: dict[str, float] = Field(default_factory=dict)
@@ -88,4 +92,36 @@ def check_thresholds(report: EvalReport, thresholds: Thresholds) -> list[str]:
     accounts = report.accounts.rows.f1 if report.accounts is not None else 1.0
     if accounts < thresholds.accounts_f1:
         failures.append(f"accounts F1 {accounts:.4f} < {thresholds.accounts_f1:.4f}")
+    by_document = accounts_by_document(report)
+    for doc_id, minimum in sorted(thresholds.per_document_accounts_f1.items()):
+        counts = by_document.get(doc_id)
+        if counts is None:
+            failures.append(f"{doc_id}: has an accounts threshold but no accounts were scored")
+        elif counts.f1 < minimum:
+            failures.append(f"{doc_id}: accounts F1 {counts.f1:.4f} < {minimum:.4f}")
+    if thresholds.max_false_alarms is not None:
+        for doc_id, alarms in sorted(false_alarms(report).items()):
+            if alarms > thresholds.max_false_alarms:
+                failures.append(
+                    f"{doc_id}: {alarms} unexpected warnings/errors > {thresholds.max_false_alarms}"
+                )
     return failures
+
+
+def accounts_by_document(report: EvalReport) -> dict[str, Counts]:
+    """Each document's accounts row counts (the per-document accounts F1)."""
+    found: dict[str, Counts] = {}
+    for table in report.accounts.tables if report.accounts is not None else []:
+        counts = found.setdefault(table.doc_id, Counts())
+        for name in ("tp", "fd", "fn", "fa"):
+            setattr(counts, name, getattr(counts, name) + getattr(table.rows, name))
+    return found
+
+
+def false_alarms(report: EvalReport) -> dict[str, int]:
+    """Unexpected flags that are warnings or errors, per document."""
+    found: dict[str, int] = {d.doc_id: 0 for d in report.documents}
+    for issue in report.flags.issues:
+        if issue.kind == "unexpected" and issue.severity in ("warning", "error"):
+            found[issue.doc_id] = found.get(issue.doc_id, 0) + 1
+    return found
