@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -83,6 +84,7 @@ def is_department(words: str) -> bool:
     return any(marker in key for marker in vocabulary().department_markers)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_framework_label(text: str) -> bool:
     """A level-1 label of an evaluation framework: 决策, "B过程(20分)", "A决策15分"."""
     key = _LABEL_WEIGHT.sub("", _LABEL_PREFIX.sub("", squash(normalize_text(text).text)))
