@@ -50,6 +50,7 @@ from extractor.layout import (
     Piece,
     clean_line,
     lay_out_page,
+    stream_grids,
     union,
 )
 from extractor.ocr.model import OcrPage
@@ -347,6 +348,8 @@ def _read_layout(
     except Exception as exc:  # a table finder failure must not lose the page's text
         notes.append(f"第{number}页表格识别失败（{exc}），按普通文字读取")
         grids = []
+    if not grids:  # no ruled table: a table printed without rules is read by position
+        grids = stream_grids([p for p in pieces if p.text.strip()])
     to_page = page.derotation_matrix * to_shown
 
     def mapped(rect: Rect) -> Rect:
