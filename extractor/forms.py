@@ -86,7 +86,6 @@ def _kind_of_title_words(key: str) -> FormKind | None:
     return None
 
 
-
 def title_line(lines: list[str]) -> str:
     """The nearest line (last first) that is a form title, or ""."""
     for line in reversed(lines):

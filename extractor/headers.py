@@ -106,7 +106,13 @@ class IndicatorHeader:
         return out
 
     def unknown(self) -> list[Column]:
-        return [c for c in self.columns if c.field is None and label_key(c.label)]
+        """Columns whose header names something the vocabulary does not know (a word
+        over the level columns, such as 绩效指标, names no column)."""
+        return [
+            c
+            for c in self.columns
+            if c.field is None and label_key(c.label) and not _BLOCK_WORDS.match(label_key(c.label))
+        ]
 
 
 def _row_matches(row: Sequence[HasText]) -> dict[str, int]:

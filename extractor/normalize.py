@@ -112,7 +112,6 @@ def normalize_text(raw: str) -> NormalizedText:
     pos = 0
     pattern = _REWRITES
     for m in pattern.finditer(raw):
-
         for i in range(pos, m.start()):
             out.add(_char_fold(raw[i]), i)
         if m.group(1) is not None:  # $...$
@@ -138,7 +137,6 @@ _SPACE_BETWEEN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 def squash(text: str) -> str:
     """Remove all whitespace: the form of names and labels in the output."""
     return "".join(text.split())
-
 
 
 @lru_cache(maxsize=1 << 16)

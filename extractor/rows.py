@@ -30,7 +30,6 @@ class Cell:
         return squash(self.text)
 
 
-
 @dataclass
 class Row:
     cells: list[Cell]

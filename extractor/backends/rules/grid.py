@@ -541,11 +541,13 @@ class FundingReader:
     def __init__(self, document: Document, flags: list[Flag], above: list[str] = ()) -> None:  # type: ignore[assignment]
         self.document = document
         self.flags = flags
-        self.form_unit = stated_unit(list(above)) or "万元"
+        self.form_unit = stated_unit(list(above))
 
     def _unit(self, texts: list[str]) -> str:
-        """The block's own unit where its labels state one, else the form's."""
-        return stated_unit(texts) or self.form_unit
+        """The unit the form's 单位 line above states, else the block's own labels
+        ("项目资金（元）"), else 万元. Where the two disagree the line above is taken and
+        the validator reports the conflict (document.unit_conflict)."""
+        return self.form_unit or stated_unit(texts) or "万元"
 
     def read(self, rows: list[GridRow]) -> list[FundingLine]:
         lines: list[FundingLine] = []
@@ -633,8 +635,11 @@ class FundingReader:
         """Label–amount pairs of a target form's 资金情况: side by side (one or two blocks
         per row), or a row of labels over a row of amounts (资金总额 | 基本支出 | 项目支出)."""
         lines: list[FundingLine] = []
+        blocks: list[tuple[int, int, FundingLine]] = []  # (label's column, row, line)
+
         unit = self._unit([c.text for r in rows for c in r.covering if c is not None])
         for i, row in enumerate(rows):
+
             cells = row.own_cells()
             labels = [c for c in cells if _is_funding_label(c.text)]
             below = rows[i + 1] if i + 1 < len(rows) else None
@@ -653,12 +658,18 @@ class FundingReader:
                         lines.append(self._pair(cell, under, amount, unit))
                 if lines:
                     continue
-            for k, cell in enumerate(cells[:-1]):
+            filled = [c for c in cells if c.text.strip()]  # merges lost: skip empty cells
+            side: list[tuple[int, int, FundingLine]] = []
+            for k, cell in enumerate(filled[:-1]):
                 if not _is_funding_label(cell.text):
                     continue
-                amount = read_number(cells[k + 1].text, signed=True).value
+                amount = read_number(filled[k + 1].text, signed=True).value
                 if amount is not None:
-                    lines.append(self._pair(cell, cells[k + 1], amount, unit))
+                    side.append((cell.col, i, self._pair(cell, filled[k + 1], amount, unit)))
+            blocks.extend(side)
+        # blocks side by side: each block's rows together, left block first
+        order = {k: n for n, k in enumerate(sorted({k for k, _, _ in blocks}))}
+        lines += [line for _, _, line in sorted(blocks, key=lambda b: (order[b[0]], b[1]))]
         return lines
 
     def _pair(self, label: TableCell, cell: TableCell, amount: float, unit: str) -> FundingLine:
