@@ -9,7 +9,7 @@ from rich.text import Text
 
 from eval.harness import EvalError, evaluate
 from eval.report import render, to_json, to_markdown
-from extractor.llm.cli import llm_options
+from extractor.llm.options import config_from_options, llm_options
 
 DEFAULT_GOLDEN = Path("golden")
 
@@ -57,10 +57,9 @@ def eval_command(
     if scanned:
         _scanned(golden, backend, jobs, scanned_dir, json_out, md_out, worst, console)
         return
-    if backend in ("llm", "hybrid") and pred is None:
-        _configure_llm(backend, llm_overrides)
+    llm = _llm_config(backend, llm_overrides) if pred is None else None
     try:
-        report = evaluate(golden, pred_dir=pred, backend=backend)
+        report = evaluate(golden, pred_dir=pred, backend=backend, llm=llm)
     except EvalError as exc:
         Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
         raise typer.Exit(code=2) from exc
@@ -105,17 +104,15 @@ def _scanned(
         raise typer.Exit(code=1)
 
 
-def _configure_llm(backend: str, overrides: dict[str, Any] | None) -> None:
-    """Check the model settings once, before any document is read, and make them the
-    default the pipeline's backend picks up."""
-    from extractor.backends import get_backend
-    from extractor.llm import set_default_config
-    from extractor.llm.cli import config_from_options
+def _llm_config(backend: str, overrides: dict[str, Any] | None) -> Any:
+    """The model settings of an llm / hybrid run, checked once before any document is
+    read (None for the rules backend)."""
+    from extractor.backends import get_backend, uses_llm
 
     try:
-        config = config_from_options(overrides).require_ready()
-        get_backend(backend, config)
+        config = config_from_options(overrides).require_ready() if uses_llm(backend) else None
+        get_backend(backend, llm=config)
     except ValueError as exc:
         Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
         raise typer.Exit(code=2) from exc
-    set_default_config(config)
+    return config

@@ -11,6 +11,7 @@ all-missing and its error is reported.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -22,12 +23,13 @@ from pydantic import ValidationError
 from eval.normalize import decimals_of
 from eval.results import EvalReport
 from eval.scoring import DocumentInput, score_documents
+from extractor.errors import ExtractorError
 from extractor.models import DocumentResult, GoldenDocument
 
 Extract = Callable[..., Any]
 
 
-class EvalError(Exception):
+class EvalError(ExtractorError):
     """The eval cannot run: no golden files, a broken golden, no pipeline. Shown as is."""
 
 
@@ -115,13 +117,21 @@ def run_pipeline(
     return result, None
 
 
-def evaluate(golden_dir: Path, pred_dir: Path | None = None, backend: str = "rules") -> EvalReport:
-    """Score the extractor (or the outputs in `pred_dir`) against every golden file."""
+def evaluate(
+    golden_dir: Path,
+    pred_dir: Path | None = None,
+    backend: str = "rules",
+    llm: Any = None,
+) -> EvalReport:
+    """Score the extractor (or the outputs in `pred_dir`) against every golden file.
+    `llm`: the `LLMConfig` of an llm / hybrid run (default: the environment)."""
     golden_dir = Path(golden_dir)
     files = golden_files(golden_dir)
     if pred_dir is not None and not Path(pred_dir).is_dir():
         raise EvalError(f"{pred_dir}: prediction folder not found")
     extract = load_pipeline() if pred_dir is None else None
+    if extract is not None and llm is not None:
+        extract = functools.partial(extract, llm=llm)
     items: list[DocumentInput] = []
     for path in files:
         golden, precision = load_golden(path)

@@ -41,7 +41,7 @@ import pymupdf
 from extractor.document import Document, Page
 from extractor.errors import InputError
 from extractor.ocr.model import OcrPage
-from extractor.ocr.settings import current_session, current_settings
+from extractor.ocr.settings import DISABLED, OcrSettings, PageCallback
 
 MIN_TEXT_CHARS = 10  # fewer printable characters than this on an image page: needs OCR
 IMAGE_COVER = 0.5  # share of the page covered by images that makes it a scanned page
@@ -458,14 +458,13 @@ def _ocr_note(page: pymupdf.Page, number: int, printable: int) -> tuple[bool, st
 
 
 # ---------------------------------------------------------------------------------------
-# OCR branch (extractor.ocr): taken only when OCR is turned on (`extractor.ocr.settings`)
+# OCR branch (extractor.ocr): taken only when the caller's `OcrSettings` turn it on
 
 
 def _ocr_reason(
-    needs_ocr: bool, printable: int, note: str | None, raw: list[RawChar]
+    settings: OcrSettings, needs_ocr: bool, printable: int, note: str | None, raw: list[RawChar]
 ) -> str | None:
     """Why the page is to be OCR'd, or None to read its text layer as before."""
-    settings = current_settings()
     if not settings.enabled:
         return None
     blank = not needs_ocr and not printable and note is not None
@@ -475,16 +474,20 @@ def _ocr_reason(
     return ocr_reason(settings, needs_ocr, blank, layer)
 
 
-def _ocr_read(page: pymupdf.Page, number: int, reason: str) -> tuple[Page, list[str]]:
+def _ocr_read(
+    page: pymupdf.Page, number: int, settings: OcrSettings, reason: str
+) -> tuple[Page, list[str]]:
     from extractor.ocr.reader import read_page_by_ocr
 
-    return read_page_by_ocr(page, number, current_settings(), reason)
+    return read_page_by_ocr(page, number, settings, reason)
 
 
-def _ocr_unparsable(doc: pymupdf.Document, index: int, note: str) -> tuple[Page, list[str]]:
+def _ocr_unparsable(
+    doc: pymupdf.Document, index: int, settings: OcrSettings, note: str
+) -> tuple[Page, list[str]]:
     """A page whose content MuPDF cannot parse may still render: try OCR on it."""
     try:
-        page, notes = _ocr_read(doc[index], index + 1, "unparsable")
+        page, notes = _ocr_read(doc[index], index + 1, settings, "unparsable")
     except MUPDF_ERRORS:
         return Page(number=index + 1, text="", needs_ocr=True), [note]
     return page, notes if page.text or notes else [note]
@@ -537,14 +540,14 @@ def _read_layout(
     return _render(_outside_lines(outside), grids, page.derotation_matrix * to_shown)
 
 
-def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
+def _read_page(page: pymupdf.Page, number: int, settings: OcrSettings) -> tuple[Page, list[str]]:
     notes: list[str] = []
     raw, turn = _raw_chars(page)
     printable = sum(1 for ch, _ in raw if not ch["c"].isspace())
     needs_ocr, note = _ocr_note(page, number, printable)
-    reason = _ocr_reason(needs_ocr, printable, note, raw)
+    reason = _ocr_reason(settings, needs_ocr, printable, note, raw)
     if reason is not None:
-        return _ocr_read(page, number, reason)
+        return _ocr_read(page, number, settings, reason)
     if note:
         notes.append(note)
     if needs_ocr or not printable:
@@ -563,37 +566,44 @@ def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
     return Page(number=number, text=text, boxes=boxes), notes
 
 
-def _read_page_safely(doc: pymupdf.Document, index: int) -> tuple[Page, list[str]]:
+def _read_page_safely(
+    doc: pymupdf.Document, index: int, settings: OcrSettings
+) -> tuple[Page, list[str]]:
     """A page MuPDF cannot parse is kept, empty and marked for OCR, with a note."""
     number = index + 1
     try:
-        return _read_page(doc[index], number)
+        return _read_page(doc[index], number, settings)
     except MUPDF_ERRORS as exc:
         note = f"第{number}页内容无法解析（{exc}），需要OCR（OCR 尚未启用）"
-        if current_settings().enabled:
-            return _ocr_unparsable(doc, index, note)
+        if settings.enabled:
+            return _ocr_unparsable(doc, index, settings, note)
         return Page(number=number, text="", needs_ocr=True), [note]
 
 
-def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
-    """Read a PDF's text layer page by page into row text (see the module docstring)."""
+def read_pdf(
+    path: Path,
+    doc_id: str,
+    sha256: str,
+    ocr: OcrSettings = DISABLED,
+    on_page: PageCallback | None = None,
+) -> Document:
+    """Read a PDF's text layer page by page into row text (see the module docstring);
+    pages are OCR'd as `ocr` says (default: never); `on_page` is told of each page."""
     path = Path(path)
     doc = _open_pdf(path)
     notes: list[str] = []
     if doc.is_repaired:
         notes.append("PDF 文件结构有损坏，已自动修复后读取，内容可能不完整")
     pages: list[Page] = []
-    session = current_session()
     with doc:
         for index in range(doc.page_count):
-            page, page_notes = _read_page_safely(doc, index)
+            page, page_notes = _read_page_safely(doc, index, ocr)
             pages.append(page)
             notes.extend(page_notes)
-            session.page_done(index + 1, doc.page_count, isinstance(page, OcrPage))
-    if session.settings.enabled:
+            if on_page is not None:
+                on_page(index + 1, doc.page_count, isinstance(page, OcrPage))
+    if ocr.enabled:
         from extractor.ocr.reader import finish_document
 
-        finish_document(pages, notes, session.settings)
-    document = Document(doc_id=doc_id, path=str(path), sha256=sha256, pages=pages, notes=notes)
-    session.documents.append(document)
-    return document
+        finish_document(pages, notes, ocr)
+    return Document(doc_id=doc_id, path=str(path), sha256=sha256, pages=pages, notes=notes)

@@ -187,7 +187,7 @@ def set_field(project: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _non_field_label(project: dict[str, Any] | None, target: str) -> str:
-    """"narrative@…" → 正文; "projects" → 项目清单, or 整张表 for one project's form."""
+    """ "narrative@…" → 正文; "projects" → 项目清单, or 整张表 for one project's form."""
     path = target_path(target)
     if path == "projects" and project:
         return "整张表"
