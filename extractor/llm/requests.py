@@ -21,13 +21,18 @@ from extractor.llm.prompts import PromptSet
 from extractor.llm.schema import ANSWER_MODELS, schema_hash
 from extractor.llm.split import split_form
 from extractor.llm.tokens import estimate_messages, estimate_tokens
+from extractor.normalize import join_number_spaces
 from extractor.rows import read_rows
 
 CallKind = Literal["form", "narrative"]
 
 CONTEXT_HEAD = 400  # characters kept from the start of a long context (report titles)
 CONTEXT_TAIL = 1200  # and from its end (the lines right above the form)
-_FIGURE = re.compile(r"\d")
+# A figure stated with its unit: what the narrative prompt lists (dates, table numbers,
+# row formulas such as "27 行= (1+2+…)" and headings are not).
+_STATED_FIGURE = re.compile(
+    r"\d\s*(?:万元|亿元|元|%|％|万人次|人次|人|户|家|次|个|项|件|份|套|种|所|名|分|倍|台|辆|张|床|吨|亩|小时|平方米|公里|天)"
+)
 _NUMBER_CELL = re.compile(r"^[\d.,，%％\s-]+$")
 ANSWER_BASE = 60  # tokens of an answer's frame
 TOKENS_PER_RECORD_ROW = 66
@@ -161,7 +166,7 @@ class RequestBuilder:
 
     def narrative_spec(self, index: int, chunk: Chunk) -> CallSpec | None:
         prose = prose_text(chunk.text)
-        if not _FIGURE.search(prose):
+        if not _STATED_FIGURE.search(join_number_spaces(prose)):
             return None  # no figure stated in prose (tables are not narrative)
         messages = self.prompts.narrative.render(text=prose)
         return CallSpec(

@@ -56,7 +56,7 @@ def test_an_llm_run_goes_through_the_batch_runner_and_resumes(
     )
     assert "LLM 用量" in first.output and "抽取结果" in first.output
     sent = len(server.requests)
-    assert sent == 6  # one form and one narrative call per document
+    assert sent == 3  # one form call per document (its title line states no figure)
 
     again = runner.invoke(app, args + llm)
     assert again.exit_code == 0 and len(server.requests) == sent  # resumed: nothing asked
