@@ -31,7 +31,14 @@ from extractor.inputs import (
     file_sha256,
     load_document,
 )
-from extractor.models import FUNDING_NUMBER_FIELDS, DocumentResult, FundingLine, Project, Source
+from extractor.models import (
+    FUNDING_NUMBER_FIELDS,
+    DocumentResult,
+    Flag,
+    FundingLine,
+    Project,
+    Source,
+)
 from extractor.ocr.settings import OcrSettings
 
 if TYPE_CHECKING:
@@ -102,6 +109,15 @@ def _merge_scoring(projects: list[Project]) -> list[Project]:
     return [p for p in projects if p.form != "evaluation_scoring" or p in keep]
 
 
+def _reader_flags(projects: list[Project]) -> list[Flag]:
+    """What the reader noticed in each form, now that the forms have their ids."""
+    out = []
+    for project in projects:
+        for flag in project.reader_flags:
+            out.append(flag.model_copy(update={"project": project.id}))
+    return out
+
+
 def _no_records(document: Document) -> InputError:
     """Why a document gave nothing, with what OCR said about it when it could not help."""
     if any(p.needs_ocr for p in document.pages):
@@ -153,6 +169,7 @@ def extract_with_document(
         },
     )
     result.accounts, result.meta["accounts"] = accounts, accounts_meta
+    result.flags = [*_reader_flags(projects), *result.flags]
     _attach(result, extraction)
     if validate:
         from extractor.validate import validate_result

@@ -26,6 +26,12 @@ from extractor.rows import read_rows
 
 CallKind = Literal["form", "narrative"]
 
+# How the pipeline decided the form's kind (`Chunk.form_by`), as the prompt says it.
+FORM_BASIS: dict[str, str] = {
+    "title": "由表格标题确定",
+    "document": "表格未印标题，由报告中的文字确定",
+    "columns": "表格未印标题，由表头的列确定",
+}
 CONTEXT_HEAD = 400  # characters kept from the start of a long context (report titles)
 CONTEXT_TAIL = 1200  # and from its end (the lines right above the form)
 # A figure stated with its unit: what the narrative prompt lists (dates, table numbers,
@@ -143,6 +149,7 @@ class RequestBuilder:
         for part in parts:
             messages = prompt.render(
                 form_label=label,
+                form_basis=FORM_BASIS.get(chunk.form_by, FORM_BASIS["title"]),
                 title=chunk.title or "（未印出标题）",
                 form_rules=prompt.rules(chunk.form),
                 part_note=_part_note(part.index, part.count),

@@ -21,6 +21,7 @@ def test_templates_load_with_versions_and_hashes() -> None:
 def test_render_fills_every_placeholder() -> None:
     messages = PromptSet.load().form.render(
         form_label="项目支出绩效自评表",
+        form_basis="由表格标题确定",
         title="T",
         form_rules="R",
         part_note="N",
