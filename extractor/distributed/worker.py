@@ -28,6 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from extractor.backends import uses_llm
 from extractor.batch import BatchOptions, process_document
 from extractor.distributed.options import Processor
 
@@ -72,7 +73,7 @@ class DocumentWorker:
             self.backend = get_backend(options.backend, llm=options.llm, **options_for_llm)
         if warm_up and options.ocr.enabled:
             self._warm_up()
-        if warm_up and self.backend is not None and getattr(self.backend, "config", None):
+        if warm_up and self.backend is not None and uses_llm(options.backend):
             from extractor.llm.caller import preload
 
             preload()  # the client libraries, before the first document's clock starts
