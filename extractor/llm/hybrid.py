@@ -73,6 +73,7 @@ class MergeStats:
     unresolved: int = 0
     model_only_records: int = 0
     rules_only_records: int = 0
+    rules_only_dropped: int = 0
     model_only_chunks: list[int] = field(default_factory=list)
     rules_only_chunks: list[int] = field(default_factory=list)
 
@@ -87,6 +88,7 @@ class MergeStats:
             "unresolved": self.unresolved,
             "model_only_records": self.model_only_records,
             "rules_only_records": self.rules_only_records,
+            "rules_only_dropped": self.rules_only_dropped,
             "model_only_chunks": self.model_only_chunks,
             "rules_only_chunks": self.rules_only_chunks,
         }
@@ -154,8 +156,10 @@ class Merger:
         index: ChunkIndex,
         cells: ChunkCells,
         stats: MergeStats,
+        complete: bool = True,
     ) -> None:
         self.rules = rules
+        self.complete = complete  # the model answered every part of the chunk
         self.model = model
         self.merged = rules.model_copy(deep=True)
         self.index = index
@@ -374,9 +378,15 @@ def pair_by_row(
 
 
 def merge_projects(
-    rules: Project, model: Project, index: ChunkIndex, cells: ChunkCells, stats: MergeStats
+    rules: Project,
+    model: Project,
+    index: ChunkIndex,
+    cells: ChunkCells,
+    stats: MergeStats,
+    complete: bool = True,
 ) -> tuple[Project, list[PendingFlag]]:
-    merger = Merger(rules, model, index, cells, stats)
+    """The merged project and its flags; `complete`: the model answered the whole chunk."""
+    merger = Merger(rules, model, index, cells, stats, complete)
     for name in PROJECT_FIELDS:
         merger.decide(name, getattr(rules, name), getattr(model, name))
     model_only = _merge_funding(merger) | _merge_indicators(merger)
@@ -455,6 +465,9 @@ def _merge_indicators(merger: Merger) -> set[str]:
     pairs = align([name_key(i.name) for i in rules], [name_key(i.name) for i in model])
     entries: list[tuple[Indicator, int | None, int | None]] = []
     for r, m in pair_by_row(pairs, same_row):
+        if r is not None and m is None and merger.complete and cells.fit(rules[r].name) == 0:
+            _drop(merger, rules[r])  # glued text only the parser saw in a fully read form
+            continue
         if r is not None:
             entries.append((rules[r].model_copy(deep=True), r, m))
         elif m is not None:  # kept as the model read it; its ungrounded values are flagged
@@ -478,6 +491,24 @@ def _merge_indicators(merger: Merger) -> set[str]:
             message = f"指标“{record.name}”仅模型读出（模板解析未读出），已采用，请核对"
             merger.record_note(path, message, record.name)
     return model_only
+
+
+def _drop(merger: Merger, record: Indicator) -> None:
+    merger.stats.rules_only_dropped += 1
+    merger.flags.append(
+        PendingFlag(
+            rule=DISAGREEMENT,
+            project=merger.merged,
+            path="indicators",
+            message=(
+                f"模板解析读出的指标“{record.name}”不是表中的单元格（粘连了其他单元格），"
+                "模型完整读过此表而未读出它，已略去"
+            ),
+            severity="info",
+            found=record.name,
+            span=record.span,
+        )
+    )
 
 
 def _merge_indicator(
@@ -562,7 +593,8 @@ class HybridBackend(LLMBackend):
             stats.rules_only_chunks.append(chunk_no)
             return rules
         cells = ChunkCells.of(chunk, document.locate)
-        merged, flags = merge_projects(rules[0], model, index, cells, stats)
+        complete = bool(outcomes) and all(o.ok for o in outcomes)
+        merged, flags = merge_projects(rules[0], model, index, cells, stats, complete)
         state.flags.extend(flags)
         return [merged, *rules[1:]]
 

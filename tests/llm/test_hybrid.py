@@ -251,6 +251,24 @@ def test_records_only_one_side_read(
     assert result.projects[0].indicators[2].span is not None
 
 
+def test_a_glued_row_only_the_parser_read_is_left_out_of_a_fully_read_form(
+    server: FakeOpenAI, make_config: ConfigFactory, write: Write
+) -> None:
+    def junk_row(project: Project) -> list[Project]:
+        extra = project.indicators[0].model_copy(update={"name": "偏差原因分析及改进措施总分100"})
+        project.indicators.append(extra)  # a row read from cells of several rows
+        return [project]
+
+    server.script(LIBRARY, [Answer(library_answer())])
+    result = run(make_config, write("a.txt", SELF_EVALUATION), junk_row)
+    assert [i.name for i in result.projects[0].indicators] == [
+        "图书室覆盖村数", "图书上架合格率", "村民借阅人次", "村民满意度",
+    ]  # fmt: skip
+    note = disagreements(result)["indicators"]
+    assert note.severity == "info" and "已略去" in note.message
+    assert result.meta["llm"]["hybrid"]["rules_only_dropped"] == 1
+
+
 def test_model_failure_keeps_the_parser_result(
     server: FakeOpenAI, make_config: ConfigFactory, write: Write
 ) -> None:
