@@ -17,40 +17,36 @@ DEFAULT_GOLDEN = Path("golden")
 @llm_options
 def eval_command(
     golden: Annotated[
-        Path, typer.Option(help="Folder of golden <doc_id>.json files, documents in docs/.")
+        Path, typer.Option(help="金标准目录：<doc_id>.json，文档在其 docs/ 下")
     ] = DEFAULT_GOLDEN,
-    backend: Annotated[
-        str, typer.Option(help="Extraction backend to run: rules, llm or hybrid.")
-    ] = "rules",
+    backend: Annotated[str, typer.Option(help="评估的抽取后端：rules、llm 或 hybrid")] = "rules",
     pred: Annotated[
         Path | None,
-        typer.Option(help="Score existing outputs (<doc_id>.json) instead of running."),
+        typer.Option(help="评估已有的输出（<doc_id>.json），不重新抽取"),
     ] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the full report as JSON here.")
-    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="完整报告写成 JSON")] = None,
     md_out: Annotated[
-        Path | None, typer.Option("--md", help="Write a Markdown summary (PR comment) here.")
+        Path | None, typer.Option("--md", help="摘要写成 Markdown（PR 评论）")
     ] = None,
-    worst: Annotated[int, typer.Option(help="How many of the worst mismatches to show.")] = 15,
+    worst: Annotated[int, typer.Option(help="显示最差的几处不一致")] = 15,
     scanned: Annotated[
         bool,
         typer.Option(
             "--scanned",
-            help="Score scanned (image-only) versions of the golden documents, read by OCR, "
-            "against their text versions (target: F1 >= 0.9 x text F1 per document).",
+            help="评估金标准文档的扫描版（只有图像，经 OCR 读取），与文字版对比"
+            "（目标：每个文档 F1 ≥ 文字版 F1 × 0.9）",
         ),
     ] = False,
     scanned_dir: Annotated[
         Path | None,
-        typer.Option(help="With --scanned: where the scans and their outputs are kept."),
+        typer.Option(help="用于 --scanned：扫描件及其输出存放的目录"),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="With --scanned: worker processes (0 = CPUs).")
+        int, typer.Option("--jobs", "-j", help="用于 --scanned：工作进程数（0 = CPU 核数）")
     ] = 0,
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
-    """Score the extractor against the golden files: field P/R/F1, flags, worst mismatches."""
+    """在金标准文件上评估抽取与校验：字段 P/R/F1、校验标记、最差的不一致。"""
     console = Console()
     if not console.is_terminal:  # CI logs: rich would wrap everything at 80 columns
         console = Console(width=160)
