@@ -42,8 +42,13 @@ def eval_command(
         typer.Option(help="用于 --scanned：扫描件及其输出存放的目录"),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="用于 --scanned：工作进程数（0 = CPU 核数）")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="抽取文档的工作进程数（0 = CPU 核数；默认：本进程，--scanned 时为 CPU 核数）",
+        ),
+    ] = None,
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
     """在金标准文件上评估抽取与校验：字段 P/R/F1、校验标记、最差的不一致。"""
@@ -51,11 +56,13 @@ def eval_command(
     if not console.is_terminal:  # CI logs: rich would wrap everything at 80 columns
         console = Console(width=160)
     if scanned:
-        _scanned(golden, backend, jobs, scanned_dir, json_out, md_out, worst, console)
+        _scanned(golden, backend, jobs or 0, scanned_dir, json_out, md_out, worst, console)
         return
     llm = _llm_config(backend, llm_overrides) if pred is None else None
     try:
-        report = evaluate(golden, pred_dir=pred, backend=backend, llm=llm)
+        report = evaluate(
+            golden, pred_dir=pred, backend=backend, jobs=1 if jobs is None else jobs, llm=llm
+        )
     except EvalError as exc:
         Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
         raise typer.Exit(code=2) from exc

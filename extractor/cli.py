@@ -99,7 +99,10 @@ def _summary_table(results: list[DocumentResult]) -> Table:
 @app.command()
 @llm_options
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（.txt .pdf .md .html）")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="报告文件或目录（.txt .pdf .md .html，或扫描图像 .png .jpg .tif）"),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录，每个文档一个 JSON")] = Path(
         "out"
     ),

@@ -21,7 +21,9 @@ from extractor.ocr.settings import OcrSettings
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 MARKUP_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | MARKUP_SUFFIXES
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | MARKUP_SUFFIXES | IMAGE_SUFFIXES
+SUPPORTED_WORDS = ".txt .pdf .md .html .png .jpg .tif"
 
 PageCallback = Callable[[int, int, bool], None]  # (page number, page count, OCR'd)
 
@@ -47,7 +49,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
             if not found:
-                problems.append((path, "目录中没有可处理的报告（.txt .pdf .md .html）"))
+                problems.append((path, f"目录中没有可处理的报告（{SUPPORTED_WORDS}）"))
             files.extend(found)
         else:
             files.append(path)
@@ -84,20 +86,29 @@ def load_document(
         from extractor.ingest.markup import read_markup
 
         return read_markup(path, doc_id, sha)
-    raise InputError(f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 .txt .pdf .md .html）")
+    if suffix in IMAGE_SUFFIXES:
+        from extractor.ingest.image import read_image
+
+        settings = ocr if ocr is not None else OcrSettings()
+        return _mupdf_guard(lambda: read_image(path, doc_id, sha, ocr=settings, on_page=on_page))
+    raise InputError(f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 {SUPPORTED_WORDS}）")
 
 
 def _read_pdf(
     path: Path, doc_id: str, sha: str, ocr: OcrSettings, on_page: PageCallback | None
 ) -> Document:
-    import pymupdf
-
     from extractor.ingest.pdf import read_pdf
 
-    # MuPDF's own errors escaping the reader (a truncated file whose page tree cannot be
-    # counted: "code=7: Invalid number of pages") mean a damaged file, not a bug here.
+    return _mupdf_guard(lambda: read_pdf(path, doc_id, sha, ocr=ocr, on_page=on_page))
+
+
+def _mupdf_guard(read: Callable[[], Document]) -> Document:
+    """MuPDF's own errors escaping a reader (a truncated file whose page tree cannot be
+    counted: "code=7: Invalid number of pages") mean a damaged file, not a bug here."""
+    import pymupdf
+
     mupdf_errors = (RuntimeError, getattr(getattr(pymupdf, "mupdf", None), "FzErrorBase", OSError))
     try:
-        return read_pdf(path, doc_id, sha, ocr=ocr, on_page=on_page)
+        return read()
     except mupdf_errors as exc:
         raise InputError(f"PDF 文件已损坏或不完整，无法读取（{exc}）") from exc

@@ -410,8 +410,20 @@ def read_pdf(
     """Read a PDF's text layer page by page into row text (see the module docstring);
     pages are OCR'd as `ocr` says (default: never); `on_page` is told of each page."""
     path = Path(path)
-    doc = _open_pdf(path)
+    return read_opened(_open_pdf(path), path, doc_id, sha256, ocr=ocr, on_page=on_page)
+
+
+def read_opened(
+    doc: pymupdf.Document,
+    path: Path,
+    doc_id: str,
+    sha256: str,
+    ocr: OcrSettings = DISABLED,
+    on_page: PageCallback | None = None,
+) -> Document:
+    """Read an open PDF (from a file, or made from images) and close it."""
     notes: list[str] = []
+
     if doc.is_repaired:
         notes.append("PDF 文件结构有损坏，已自动修复后读取，内容可能不完整")
     pages: list[Page] = []
