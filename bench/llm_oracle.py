@@ -26,6 +26,7 @@ from tests.llm.oracle import Oracle, oracle_answers, oracle_config  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--golden", type=Path, default=ROOT / "golden")
+    parser.add_argument("--worst", type=int, default=12)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAI() as server:
         config = oracle_config(server, Path(tmp) / "cache", no_cache=True)
@@ -44,7 +45,7 @@ def main() -> None:
         print(f"requests without an oracle answer: {oracle.unknown}")
         for backend in ("llm", "hybrid"):
             print(f"worst {backend} mismatches:")
-            for m in reports[backend].mismatches[:12]:
+            for m in reports[backend].mismatches[: args.worst]:
                 print(f"  {m.doc_id[:3]} {m.kind} {m.path}: {m.expected!r} → {m.found!r}")
 
 
