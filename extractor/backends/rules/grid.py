@@ -80,28 +80,32 @@ class GridRow:
     table: Table
     index: int
     covering: list[TableCell | None]
+    _own: list[TableCell] | None = field(default=None, repr=False)
 
     def own(self, col: int) -> TableCell | None:
         cell = self.covering[col] if col < len(self.covering) else None
         return cell if cell is not None and cell.row == self.index else None
 
     def own_cells(self) -> list[TableCell]:
-        seen: list[TableCell] = []
-        for col in range(len(self.covering)):
-            cell = self.own(col)
-            if cell is not None and cell not in seen:
-                seen.append(cell)
-        return seen
+        """The cells that start in this row, left to right (each once)."""
+        if self._own is None:
+            seen: dict[int, TableCell] = {}
+            for col in range(len(self.covering)):
+                cell = self.own(col)
+                if cell is not None:
+                    seen.setdefault(id(cell), cell)
+            self._own = list(seen.values())
+        return self._own
 
     def text(self, cols: list[int], own: bool = True) -> str:
         """The texts of the distinct cells that start in `cols`, joined: a cell merged
         over several columns belongs to the column it starts in."""
-        parts: list[TableCell] = []
+        parts: dict[int, TableCell] = {}
         for col in cols:
             cell = self.own(col) if own else self.covering[col]
-            if cell is not None and cell.col in cols and cell not in parts and cell.text.strip():
-                parts.append(cell)
-        return "".join(c.text for c in parts)
+            if cell is not None and cell.col in cols and cell.text.strip():
+                parts.setdefault(id(cell), cell)
+        return "".join(c.text for c in parts.values())
 
     def first_text(self) -> str:
         return next((squash(c.text) for c in self.own_cells() if c.text.strip()), "")
