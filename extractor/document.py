@@ -73,7 +73,10 @@ class Table(BaseModel):
     cells: list[TableCell]  # row-major
     title: list[str] = Field(default_factory=list)  # plain lines printed just above it
     pages: list[int] = Field(default_factory=list)
-    source: str = "pdf"  # "pdf" | "markup" | "ocr"
+    source: str = "pdf"  # "pdf" | "markup" | "ocr" | "text"; "-stream" added when unruled
+    # where the columns start (and the last ends) on the page, for a table printed
+    # without rules: its cells' boxes are where their text is, not the columns
+    column_edges: list[float] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # e.g. how it was joined across pages
 
     def grid(self) -> list[list[TableCell | None]]:

@@ -154,6 +154,14 @@ def is_indicator_header_row(row: Sequence[HasText]) -> bool:
 _BLOCK_WORDS = re.compile(r"^(年度)?绩效指标$|^指标$|^评价指标$")
 
 
+def _spans_or_labels_above(row: list[TableCell]) -> bool:
+    """An upper header row: it merges cells over the row below, or (a table printed
+    without rules, which shows no merges) names a column of its own (评分情况 | 扣分说明)."""
+    if any(c.row_span > 1 for c in row):
+        return True
+    return any(column_meaning(c.text) is not None for c in row if c.text.strip())
+
+
 def _is_sub_header(row: list[TableCell]) -> bool:
     """Another header row: labels only (no numbers), each a known column, a level or a
     word over the level columns (绩效指标)."""
@@ -176,7 +184,7 @@ def find_indicator_header(table: Table, start: int = 0) -> IndicatorHeader | Non
         if not is_indicator_header_row(rows[r]):
             continue
         first, last = r, r
-        if r > start and any(c.row_span > 1 for c in rows[r - 1]) and _is_sub_header(rows[r - 1]):
+        if r > start and _is_sub_header(rows[r - 1]) and _spans_or_labels_above(rows[r - 1]):
             first = r - 1  # the upper row of a two-level header ("绩效指标" over the levels)
         elif r + 1 < table.n_rows and _is_sub_header(rows[r + 1]):
             if any(c.row_span == 1 for c in rows[r]):

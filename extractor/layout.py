@@ -163,6 +163,7 @@ class Grid:
     _bands: dict[int, list[GridCell]] = field(default_factory=dict, repr=False)
     # a table without rules knows where each of its pieces goes: id(piece) → (row, col)
     placed: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    column_edges: list[tuple[float, float, float, float]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for cell in self.cells:  # index by horizontal band: a lookup tests few cells
@@ -318,7 +319,7 @@ def _tabular(line: list[Piece], height: float) -> bool:
     """A line of several pieces with gaps between them, as a table row prints."""
     ordered = sorted(line, key=lambda p: p.rect[0])
     gaps = [b.rect[0] - a.rect[2] for a, b in itertools.pairwise(ordered)]
-    return len(ordered) >= 2 and max(gaps, default=0.0) > 1.5 * height
+    return len(ordered) >= 2 and max(gaps, default=0.0) > 0.8 * height
 
 
 def _column_starts(pieces: list[Piece], tolerance: float) -> list[float]:
@@ -329,7 +330,8 @@ def _column_starts(pieces: list[Piece], tolerance: float) -> list[float]:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    return [min(c) for c in clusters if len(c) >= 2]
+    least = max(2, len(pieces) // 40)  # a start shared by a wrapped line or two is no column
+    return [min(c) for c in clusters if len(c) >= least]
 
 
 def _column(starts: list[float], x: float, tolerance: float) -> int:
@@ -369,6 +371,19 @@ class _StreamRows:
         return True
 
 
+def _inside_table(line: list[Piece], run: list[list[Piece]], height: float) -> bool:
+    """A line of one piece within a table: short (a label, a wrapped word) or starting
+    in one of the table's columns right of its first (a long cell's wrapped text),
+    not a paragraph from the left margin."""
+    if len(line) != 1:
+        return False
+    piece = line[0]
+    if piece.rect[2] - piece.rect[0] < 12 * height:
+        return True
+    left = min(p.rect[0] for row in run for p in row)
+    return piece.rect[0] > left + 2 * height
+
+
 def stream_grids(pieces: Sequence[Piece]) -> list[Grid]:
     """Tables printed without ruling lines, from where their text stands: columns are
     the left edges the lines share, rows the lines (a wrapped cell's lines and a label
@@ -380,8 +395,7 @@ def stream_grids(pieces: Sequence[Piece]) -> list[Grid]:
     height = sorted(p.height for p in pieces)[len(pieces) // 2]
     runs: list[list[list[Piece]]] = [[]]
     for line in visual_lines(pieces):
-        narrow = len(line) == 1 and line[0].rect[2] - line[0].rect[0] < 12 * height
-        if _tabular(line, height) or (runs[-1] and narrow):
+        if _tabular(line, height) or (runs[-1] and _inside_table(line, runs[-1], height)):
             runs[-1].append(line)
         elif runs[-1]:
             runs.append([])
@@ -412,11 +426,16 @@ def _stream_grid(lines: list[list[Piece]], height: float) -> Grid | None:
         y0 = min(p.rect[1] for ps in row.values() for p in ps)
         y1 = max(p.rect[3] for ps in row.values() for p in ps)
         for c in range(len(starts)):
-            cells.append(GridCell(r, c, 1, 1, (edges[c], y0, edges[c + 1], y1)))
-            for piece in row.get(c, []):
+            # a cell without rules is where its text is (a label centred over the rows
+            # it stands for shows where those rows are)
+            held = row.get(c, [])
+            rect = union([p.rect for p in held]) if held else (edges[c], y0, edges[c + 1], y1)
+            cells.append(GridCell(r, c, 1, 1, rect))
+            for piece in held:
                 placed[id(piece)] = (r, c)
     grid = Grid((edges[0], top, right, bottom), len(rows.rows), len(starts), cells)
     grid.placed = placed
+    grid.column_edges = [(x, top, x, top) for x in edges]  # as rects, for `to_page`
     return grid
 
 
@@ -569,7 +588,8 @@ def lay_out_page(
                 cells=cells,
                 title=title,
                 pages=[page],
-                source=source,
+                source=f"{source}-stream" if item.placed else source,
+                column_edges=[to_page(e)[0] for e in item.column_edges] if item.placed else [],
             )
         )
         since_table = len(writer.lines)

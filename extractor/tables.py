@@ -67,6 +67,8 @@ def _content(lines: list[str], running: set[str]) -> list[str]:
 
 def _columns(table: Table) -> list[float] | None:
     """The x positions of the table's column rules (left edges and the right edge)."""
+    if table.column_edges:
+        return table.column_edges
     if any(c.box is None for c in table.cells):
         return None
     xs = sorted({round(c.box[0], 1) for c in table.cells if c.box is not None})
@@ -123,6 +125,14 @@ def _regrid(table: Table, xs: list[float] | None) -> list[TableCell]:
     """The table's cells on the column rules `xs` (a superset of its own)."""
     if xs is None:
         return list(table.cells)
+    if table.column_edges:  # unruled: a cell is where its column starts, one column wide
+        starts = table.column_edges
+        return [
+            cell.model_copy(
+                update={"col": min(range(len(xs) - 1), key=lambda i: abs(xs[i] - starts[cell.col]))}
+            )
+            for cell in table.cells
+        ]
     tolerance = max((xs[-1] - xs[0]) * _EDGE_TOLERANCE, 1.0)
     out = []
     for cell in table.cells:
@@ -165,6 +175,7 @@ def _join(upper: Table, lower: Table) -> Table:
         title=upper.title,
         pages=[*upper.pages, *(p for p in lower.pages if p not in upper.pages)],
         source=upper.source,
+        column_edges=xs if xs is not None and upper.column_edges else upper.column_edges,
         notes=[*upper.notes, note],
     )
 

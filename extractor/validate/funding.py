@@ -62,8 +62,9 @@ def _components(project: Project) -> list[FundingLine]:
     forms list sources by label (区县财政, 市级财政 …, or 基本支出 / 项目支出). When the
     standard rows exist they are the parts (label rows may then be nested details)."""
     parts = [line for line in project.funding if line.source in STANDARD_PARTS]
-    if parts:
+    if any(line.source == "fiscal" for line in parts):
         return parts
+    # sources by label (本级财政资金, 上级补助资金 …) beside a standard 其他资金: all add up
     return [line for line in project.funding if line.source != "total"]
 
 

@@ -213,3 +213,15 @@ def test_two_funding_blocks_add_up_each_on_its_own() -> None:
 def test_the_second_blocks_total_is_checked_too() -> None:
     report = run(project(funding=_two_blocks(320)))
     assert ("funding.total_sum", "p1", "funding[3].budget") in rules(report)
+
+
+def test_sources_by_label_beside_a_standard_other_line_add_up() -> None:
+    funding = [
+        line("total", budget=2310.03),
+        line("本级财政资金", budget=1898.09),
+        line("上级补助资金", budget=411.94),
+        line("other", budget=0),
+    ]
+    assert "funding.total_sum" not in rule_ids(run(project(funding=funding)))
+    funding[1] = line("本级财政资金", budget=1800)
+    assert "funding.total_sum" in rule_ids(run(project(funding=funding)))

@@ -14,6 +14,7 @@ label–amount pairs where a target form prints no header (two blocks side by si
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -121,6 +122,45 @@ def _ocr_sign(text: str) -> str | None:
         if pattern.match(text):
             return sign + squash(pattern.sub("", text, count=1))
     return None
+
+
+def centred_labels(rows: list[GridRow], cols: list[int]) -> dict[int, str]:
+    """Row index → the label over it, for a label column of a table printed without
+    rules. A merged label is printed once, centred on the rows it stands for, so the
+    labels tile the rows: each takes the run of rows, from the end of the one before,
+    whose middle is nearest its own middle (the last takes the rest)."""
+    spans = [_row_span(row, cols) for row in rows]
+    labels = [
+        (cell, (cell.box[1] + cell.box[3]) / 2)
+        for row in rows
+        for cell in row.own_cells()
+        if cell.col in cols and cell.text.strip() and cell.box is not None
+    ]
+    out: dict[int, str] = {}
+    start = 0
+    for k, (cell, middle) in enumerate(labels):
+        if start >= len(rows):
+            break
+        end = len(rows) - 1
+        if k + 1 < len(labels):
+            following = labels[k + 1][1]
+            choices = [e for e in range(start, len(rows) - 1) if spans[e + 1][0] <= following]
+            if choices:
+                end = min(choices, key=lambda e: abs((spans[start][0] + spans[e][1]) / 2 - middle))
+        for r in range(start, end + 1):
+            out[rows[r].index] = cell.text
+        start = end + 1
+    return out
+
+
+def _row_span(row: GridRow, label_cols: list[int]) -> tuple[float, float]:
+    """A row's top and bottom, from its cells outside the label columns."""
+    boxes = [c.box for c in row.own_cells() if c.col not in label_cols and c.box and c.text.strip()]
+    if not boxes:
+        boxes = [c.box for c in row.own_cells() if c.box]
+    if not boxes:
+        return (0.0, 0.0)
+    return (min(b[1] for b in boxes), max(b[3] for b in boxes))
 
 
 def _norm(text: str) -> str:
@@ -248,6 +288,8 @@ class IndicatorRows:
         )
         self._content_reader: TemplateRows | None = None
         self.name_groups = header.groups("name")
+        # labels of a table printed without rules, each given the rows it is centred on
+        self.centred: dict[str, dict[int, str]] = {}
 
         # columns with no field of their own (an empty header, 绩效指标 over the levels)
         self.blank_columns = [
@@ -261,6 +303,13 @@ class IndicatorRows:
             f: [r.text(cols) for r in rows] for f, cols in self.fields.items() if f in NUMBER_FIELDS
         }
         self.columns = columns
+        if rows and rows[0].table.source.endswith("-stream"):
+            body = list(itertools.takewhile(lambda r: not TOTAL_ROW.match(r.first_text()), rows))
+            self.centred = {
+                name: centred_labels(body, self.fields[name])
+                for name in ("group", "level1", "level2")
+                if name in self.fields and name != self.name_field
+            }
         for row in rows:
             first = row.first_text()
             if TOTAL_ROW.match(first) and not is_indicator_header_row(row.own_cells()):
@@ -280,6 +329,8 @@ class IndicatorRows:
         cols = self.fields.get(name)
         if not cols:
             return ""
+        if not own and name in self.centred:
+            return self.centred[name].get(row.index, "")
         if own:
             return row.text(cols)
         # a label merged down from above, but never from the header itself
