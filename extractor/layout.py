@@ -401,8 +401,6 @@ def stream_grids(pieces: Sequence[Piece]) -> list[Grid]:
             runs.append([])
     grids = []
     for run in runs:
-        while run and not _tabular(run[-1], height):
-            run.pop()  # a lone line after the table is no row of it
         if sum(_tabular(line, height) for line in run) >= STREAM_MIN_ROWS:
             grid = _stream_grid(run, height)
             if grid is not None:
@@ -417,6 +415,13 @@ def _stream_grid(lines: list[list[Piece]], height: float) -> Grid | None:
     rows = _StreamRows(starts, height)
     for line in lines:
         rows.add(line)
+    while rows.rows and sum(len(ps) for ps in rows.rows[-1].values()) == 1:
+        rows.rows.pop()  # a lone line after the table (not a wrapped cell) is no row of it
+    if not rows.rows:
+        return None
+    kept = {id(p) for row in rows.rows for ps in row.values() for p in ps}
+    lines = [[p for p in line if id(p) in kept] for line in lines]
+    lines = [line for line in lines if line]
     right = max(p.rect[2] for line in lines for p in line) + 1.0
     edges = [*starts, right]
     top = min(p.rect[1] for p in lines[0]) - 0.5

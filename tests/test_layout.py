@@ -51,3 +51,36 @@ def test_page_layout_writes_rows_and_keeps_the_table() -> None:
     for cell in table.cells:
         assert laid.text[cell.start : cell.end] == cell.text and cell.page == 3
     assert (1, 0) not in {(c.row, c.col) for c in table.cells}
+
+
+def _word(text: str, x: float, y: float, size: float = 10) -> Piece:
+    width = size * len(text)
+    marks = [Mark(i, i + 1, x + i * size, x + (i + 1) * size) for i in range(len(text))]
+    return Piece(text, (x, y, x + width, y + size), None, marks)
+
+
+def test_a_table_printed_without_rules_is_rebuilt_from_its_text_positions() -> None:
+    from extractor.layout import stream_grids
+
+    pieces = [
+        _word("项目支出绩效自评表", 200, 10),  # the title: no row of the table
+        _word("一级指标", 40, 40), _word("三级指标", 160, 40), _word("分值", 300, 40),
+        _word("数量指标", 160, 60), _word("10", 300, 60),
+        _word("产出指标", 40, 70),  # a label centred between the two rows it stands for
+        _word("质量指标", 160, 80), _word("20", 300, 80),
+        _word("合格率达到", 160, 100), _word("30", 300, 100),
+        _word("标准", 160, 111),  # the wrapped second line of the cell above
+    ]  # fmt: skip
+    (grid,) = stream_grids(pieces)
+    assert (grid.n_rows, grid.n_cols) == (4, 3)
+    laid = lay_out_page(pieces, [grid], page=1, to_page=lambda r: r, joiner="")
+    (table,) = laid.tables
+    rows = [[c.text for c in row] for row in table.rows()]
+    assert rows[0] == ["一级指标", "三级指标", "分值"]
+    assert rows[1] == ["产出指标", "数量指标", "10"]  # a centred label joins a row it touches
+    assert rows[2] == ["", "质量指标", "20"]
+    assert rows[3] == ["", "合格率达到标准", "30"]  # the wrapped line stays in its cell
+    assert table.source == "pdf-stream" and table.title == ["项目支出绩效自评表"]
+    # the label's box is where it is printed, so a reader can give it back its rows
+    label = next(c for c in table.cells if c.text == "产出指标")
+    assert label.box is not None and label.box[1] == 70

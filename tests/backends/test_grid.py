@@ -221,3 +221,48 @@ def test_flat_ocr_text_is_read_by_its_header(tmp_path: Path) -> None:
     ]
     assert indicators[1].target is not None and indicators[1].target.raw == "90%"
     assert indicators[1].actual is not None and indicators[1].actual.raw == "93%"
+
+
+def test_labels_centred_over_their_rows_in_a_table_without_rules(tmp_path: Path) -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+
+    def put(text: str, x: float, y: float) -> None:
+        page.insert_text((x, y), text, fontname="china-s", fontsize=9)
+
+    put("项目支出绩效自评表", 220, 40)
+    put("项目名称", 40, 70)
+    put("社区养老服务", 150, 70)
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    xs = [40, 110, 180, 280, 350, 420, 470]
+    for x, text in zip(xs, header, strict=True):
+        put(text, x, 100)
+    rows = [
+        ("", "服务人次", "≥3000人次", "3300人次", "20", "20"),
+        ("", "助餐点数", "≥5个", "5个", "20", "20"),
+        ("质量指标", "服务合格率", "≥95%", "97%", "20", "20"),
+        ("满意度指标", "老人满意度", "≥90%", "96%", "40", "40"),
+    ]
+    for r, row in enumerate(rows):
+        for x, text in zip(xs[1:], row, strict=True):
+            put(text, x, 120 + 20 * r)
+    put("数量指标", 110, 130)  # centred on its two rows (120–140)
+    put("产出指标", 40, 140)  # centred on the three rows it stands for (120–160)
+    put("满意度指标", 40, 180)
+    put("总分", 40, 200)
+    put("100", 420, 200)
+    put("100", 470, 200)
+    doc.save(tmp_path / "bare.pdf")
+    (project,) = extract_document(tmp_path / "bare.pdf").projects
+    assert [(i.level1, i.level2, i.name) for i in project.indicators] == [
+        ("产出指标", "数量指标", "服务人次"),
+        ("产出指标", "数量指标", "助餐点数"),
+        ("产出指标", "质量指标", "服务合格率"),
+        ("满意度指标", "满意度指标", "老人满意度"),
+    ]
+    assert project.name == "社区养老服务" and (project.total.weight, project.total.score) == (
+        100,
+        100,
+    )
