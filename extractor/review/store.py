@@ -2,10 +2,17 @@
 
 Every write is one transaction (`db.write_transaction`); a decision and the flags its
 re-validation produces are committed together or not at all.
+
+A save reads the document once: the parsed extraction and the source text are cached
+per document (checked against the stored row, so another process's import is seen),
+the decision is folded into the states in memory, and only a decision that changes a
+value re-runs the validator.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,17 +21,18 @@ from typing import Any, Literal
 from sqlalchemy import Connection, CursorResult, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from extractor.models import DocumentResult, Flag, Span
+from extractor.models import DocumentResult, Flag, Project, Span
 from extractor.review import schema
 from extractor.review.db import make_engine, read_transaction, write_transaction
-from extractor.review.decide import Request, plan_decision
+from extractor.review.decide import Planned, Request, plan_decision, short
 from extractor.review.errors import ConflictError, NotFoundError, ReviewError
 from extractor.review.fields import flag_target
 from extractor.review.migrations import migrate
 from extractor.review.records import DocumentRecord, DocumentView, FlagRecord
 from extractor.review.revalidate import needs_source, validate_current
-from extractor.review.sources import find_source_pages
+from extractor.review.sources import Box, find_source
 from extractor.review.state import AuditRow, FieldState, dumps, fold_all, loads
+from extractor.review.writer import GroupCommit, Job
 
 ImportStatus = Literal["new", "updated", "unchanged"]
 
@@ -44,12 +52,79 @@ class DecisionOutcome:
     view: DocumentView
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    label: str
+    started_at: datetime
+    documents: int
+
+
+class _Cache:
+    """Per-document parsed extraction and page texts, reused while the stored row is
+    the same (a re-import, here or in another process, changes it)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._parsed: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._pages: dict[int, tuple[datetime, list[str] | None]] = {}
+        self._models: dict[
+            int, tuple[str, DocumentResult, dict[int, tuple[dict[str, Any], Project]]]
+        ] = {}
+
+    def parsed(self, record: DocumentRecord) -> dict[str, Any]:
+        with self._guard:
+            hit = self._parsed.get(record.id)
+        if hit is not None and hit[0] == record.result_json:
+            return hit[1]
+        data: dict[str, Any] = loads(record.result_json)
+        with self._guard:
+            self._parsed[record.id] = (record.result_json, data)
+        return data
+
+    def result(self, record: DocumentRecord, current: dict[str, Any]) -> DocumentResult:
+        """`current` (the extraction with changes applied) as a DocumentResult; the
+        projects no change touched are parsed once and reused."""
+        with self._guard:
+            hit = self._models.get(record.id)
+        if hit is None or hit[0] != record.result_json:
+            parsed = self.parsed(record)
+            base = DocumentResult.model_validate(parsed)
+            originals = {
+                id(p): (p, model)
+                for p, model in zip(parsed["projects"], base.projects, strict=True)
+            }
+            hit = (record.result_json, base, originals)
+            with self._guard:
+                self._models[record.id] = hit
+        _json, base, originals = hit
+        projects = [
+            originals[id(p)][1]
+            if id(p) in originals and originals[id(p)][0] is p
+            else Project.model_validate(p)
+            for p in current.get("projects", [])
+        ]
+        return base.model_copy(update={"projects": projects})
+
+    def pages(self, conn: Connection, record: DocumentRecord) -> list[str] | None:
+        with self._guard:
+            hit = self._pages.get(record.id)
+        if hit is not None and hit[0] == record.imported_at:
+            return hit[1]
+        pages = _pages_list(conn, record.id)
+        with self._guard:
+            self._pages[record.id] = (record.imported_at, pages)
+        return pages
+
+
 class ReviewStore:
     """A review store on any SQLAlchemy database (SQLite file by default)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         migrate(engine)
+        self._cache = _Cache()
+        self._writer: GroupCommit[_Decision, DecisionOutcome] = GroupCommit(self._apply_decisions)
 
     @classmethod
     def open(cls, db: str | Path) -> ReviewStore:
@@ -58,7 +133,35 @@ class ReviewStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, for a SQLite store."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
+
     # --- import ------------------------------------------------------------------
+
+    def start_run(self, label: str) -> int:
+        """A new run (one `extractor run --db` or `review import`); returns its id."""
+        with write_transaction(self.engine) as conn:
+            return _new_id(
+                conn.execute(
+                    insert(schema.runs).values(label=label[:255], started_at=datetime.now(UTC))
+                )
+            )
+
+    def runs(self) -> list[RunRecord]:
+        r, rd = schema.runs, schema.run_documents
+        query = (
+            select(r.c.id, r.c.label, r.c.started_at, func.count(rd.c.document_id))
+            .select_from(r.outerjoin(rd, rd.c.run_id == r.c.id))
+            .group_by(r.c.id, r.c.label, r.c.started_at)
+            .order_by(r.c.id.desc())
+        )
+        with read_transaction(self.engine) as conn:
+            return [RunRecord(row[0], row[1], row[2], int(row[3])) for row in conn.execute(query)]
 
     def import_result(
         self,
@@ -67,106 +170,156 @@ class ReviewStore:
         *,
         base: Path | None = None,
         force: bool = False,
+        run: int | None = None,
     ) -> ImportOutcome:
         """Store one extraction and its source text (looked up when not given).
 
         Importing the same result again changes nothing. A changed result replaces the
         stored extraction unless decisions exist, which needs `force` (the decisions stay
-        and keep applying to their field paths)."""
+        and keep applying to their field paths). With `run`, the document is counted in
+        that run whatever the outcome."""
+        source_file: str | None = None
+        boxes: list[list[Box]] | None = None
         if pages is None:
-            pages = find_source_pages(result, base)
+            found = find_source(result, base)
+            if found is not None:
+                pages, source_file, boxes = found.pages, str(found.path), found.boxes
+        with write_transaction(self.engine) as conn:
+            outcome = self._import(conn, result, pages, boxes, source_file, force)
+            if run is not None:
+                _link_run(conn, run, result.doc_id)
+            return outcome
+
+    def _import(
+        self,
+        conn: Connection,
+        result: DocumentResult,
+        pages: list[str] | None,
+        boxes: list[list[Box]] | None,
+        source_file: str | None,
+        force: bool,
+    ) -> ImportOutcome:
         payload = result.model_dump_json()
         now = datetime.now(UTC)
-        with write_transaction(self.engine) as conn:
-            existing = _document_row(conn, result.doc_id)
-            if existing is None:
-                doc_pk = _new_id(
-                    conn.execute(
-                        insert(schema.documents).values(
-                            doc_id=result.doc_id,
-                            source_path=result.source.path,
-                            sha256=result.source.sha256,
-                            page_count=result.source.pages,
-                            result_json=payload,
-                            has_source=pages is not None,
-                            imported_at=now,
-                        )
+        existing = _document_row(conn, result.doc_id)
+        if existing is None:
+            doc_pk = _new_id(
+                conn.execute(
+                    insert(schema.documents).values(
+                        doc_id=result.doc_id,
+                        source_path=result.source.path,
+                        sha256=result.source.sha256,
+                        page_count=result.source.pages,
+                        result_json=payload,
+                        has_source=pages is not None,
+                        imported_at=now,
+                        source_file=source_file,
                     )
-                )
-                _store_pages(conn, doc_pk, pages)
-                _sync_flags(conn, doc_pk, result.flags, None, keep_source_rules=False)
-                return ImportOutcome(result.doc_id, "new", len(result.flags), pages is not None)
-            same = existing.result_json == payload
-            if same and (existing.has_source or pages is None):
-                return ImportOutcome(
-                    result.doc_id, "unchanged", len(result.flags), existing.has_source
-                )
-            decisions = conn.execute(
-                select(func.count()).where(schema.decisions.c.document_id == existing.id)
-            ).scalar_one()
-            if decisions and not same and not force:
-                raise ReviewError(
-                    f"文档 {result.doc_id} 已有 {decisions} 条审核记录，新的抽取结果与库中不同；"
-                    "如仍要替换抽取结果（审核记录保留，并按字段路径继续生效），请加 --force"
-                )
-            conn.execute(
-                update(schema.documents)
-                .where(schema.documents.c.id == existing.id)
-                .values(
-                    source_path=result.source.path,
-                    sha256=result.source.sha256,
-                    page_count=result.source.pages,
-                    result_json=payload,
-                    has_source=pages is not None or existing.has_source,
-                    imported_at=now,
                 )
             )
-            if pages is not None:
+            _store_pages(conn, doc_pk, pages, boxes)
+            _sync_flags(conn, doc_pk, result.flags, None)
+            return ImportOutcome(result.doc_id, "new", len(result.flags), pages is not None)
+        same = existing.result_json == payload
+        if same and (existing.has_source or pages is None):
+            if source_file and source_file != existing.source_file:
                 conn.execute(
-                    delete(schema.source_pages).where(
-                        schema.source_pages.c.document_id == existing.id
-                    )
+                    update(schema.documents)
+                    .where(schema.documents.c.id == existing.id)
+                    .values(source_file=source_file)
                 )
-                _store_pages(conn, existing.id, pages)
-            flags = result.flags
-            if decisions:
-                view = _load_view(conn, result.doc_id)
-                current = DocumentResult.model_validate(view.current)
-                flags = validate_current(current, _pages_list(conn, existing.id))
-            _sync_flags(conn, existing.id, flags, None, keep_source_rules=False)
-            return ImportOutcome(result.doc_id, "updated", len(flags), pages is not None)
+            return ImportOutcome(result.doc_id, "unchanged", len(result.flags), existing.has_source)
+        decisions = conn.execute(
+            select(func.count()).where(schema.decisions.c.document_id == existing.id)
+        ).scalar_one()
+        if decisions and not same and not force:
+            raise ReviewError(
+                f"文档 {result.doc_id} 已有 {decisions} 条审核记录，新的抽取结果与库中不同；"
+                "如仍要替换抽取结果（审核记录保留，并按字段路径继续生效），请加 --force"
+            )
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.id == existing.id)
+            .values(
+                source_path=result.source.path,
+                sha256=result.source.sha256,
+                page_count=result.source.pages,
+                result_json=payload,
+                has_source=pages is not None or existing.has_source,
+                imported_at=now,
+                source_file=source_file or existing.source_file,
+            )
+        )
+        if pages is not None:
+            conn.execute(
+                delete(schema.source_pages).where(schema.source_pages.c.document_id == existing.id)
+            )
+            _store_pages(conn, existing.id, pages, boxes)
+        flags = result.flags
+        if decisions:
+            view = self._load_view(conn, result.doc_id)
+            current = DocumentResult.model_validate(view.current)
+            flags = validate_current(current, _pages_list(conn, existing.id))
+        _sync_flags(conn, existing.id, flags, None)
+        return ImportOutcome(result.doc_id, "updated", len(flags), pages is not None)
 
     # --- reading -----------------------------------------------------------------
 
-    def doc_ids(self) -> list[str]:
+    def doc_ids(self, run: int | None = None) -> list[str]:
+        d = schema.documents
+        query = select(d.c.doc_id).order_by(d.c.doc_id)
+        if run is not None:
+            rd = schema.run_documents
+            query = query.join(rd, rd.c.document_id == d.c.id).where(rd.c.run_id == run)
         with read_transaction(self.engine) as conn:
-            return list(
-                conn.execute(select(schema.documents.c.doc_id).order_by(schema.documents.c.doc_id))
-                .scalars()
-                .all()
-            )
+            return list(conn.execute(query).scalars().all())
 
     def document_view(self, doc_id: str) -> DocumentView:
         with read_transaction(self.engine) as conn:
-            return _load_view(conn, doc_id)
+            return self._load_view(conn, doc_id)
 
-    def views(self) -> list[DocumentView]:
+    def views(self, run: int | None = None) -> list[DocumentView]:
+        ids = self.doc_ids(run)
         with read_transaction(self.engine) as conn:
-            ids = conn.execute(
-                select(schema.documents.c.doc_id).order_by(schema.documents.c.doc_id)
-            ).scalars()
-            return [_load_view(conn, doc_id) for doc_id in list(ids)]
+            views = []
+            for doc_id in ids:
+                try:
+                    views.append(self._load_view(conn, doc_id))
+                except NotFoundError:
+                    continue
+            return views
 
     def pages(self, doc_id: str) -> dict[int, str]:
         with read_transaction(self.engine) as conn:
             record = _document_row(conn, doc_id)
             if record is None:
-                raise NotFoundError(f"找不到文档 {doc_id}")
-            return dict(enumerate(_pages_list(conn, record.id) or [], start=1))
+                raise NotFoundError(f"找不到文档 {short(doc_id)}")
+            return dict(enumerate(self._cache.pages(conn, record) or [], start=1))
+
+    def page_boxes(self, doc_id: str, number: int) -> list[Box]:
+        """Where the text of page `number` sits on the page (empty when unknown)."""
+        with read_transaction(self.engine) as conn:
+            record = _document_row(conn, doc_id)
+            if record is None:
+                raise NotFoundError(f"找不到文档 {short(doc_id)}")
+            return _page_boxes(conn, record.id, number)
 
     def audit(self, doc_id: str | None = None) -> list[AuditRow]:
         with read_transaction(self.engine) as conn:
             return _audit_rows(conn, doc_id)
+
+    def _load_view(self, conn: Connection, doc_id: str) -> DocumentView:
+        record = _document_row(conn, doc_id)
+        if record is None:
+            raise NotFoundError(f"找不到文档 {short(doc_id)}")
+        audit = _audit_rows(conn, doc_id)
+        return DocumentView(
+            record=record,
+            extracted=self._cache.parsed(record),
+            flags=_flag_rows(conn, record.id),
+            states=fold_all(audit),
+            audit=audit,
+        )
 
     # --- deciding ----------------------------------------------------------------
 
@@ -187,7 +340,13 @@ class ReviewStore:
         """Record one decision on a field (or a document-level flag) and re-validate.
 
         `version` is the field version the reviewer saw; a different current version
-        means someone else decided in between, and ConflictError is raised."""
+        means someone else decided in between, and ConflictError is raised.
+
+        Concurrent calls are applied in batches (`writer.GroupCommit`): one transaction
+        per batch, each decision checked against the document as the decisions before it
+        in the batch left it, and each changed document re-validated once at the end of
+        the batch (so a decision is planned against the flags as they stood when its
+        batch began)."""
         request = Request(
             project=project or "",
             target=target,
@@ -198,46 +357,119 @@ class ReviewStore:
             version=version,
             decision_id=decision_id,
         )
-        with write_transaction(self.engine) as conn:
-            view = _load_view(conn, doc_id)
-            planned = plan_decision(view, request)
-            try:
-                row_id = _new_id(
-                    conn.execute(
-                        insert(schema.decisions).values(
-                            document_id=view.record.id,
-                            project=request.project,
-                            target=target,
-                            seq=planned.seq,
-                            decision=planned.decision,
-                            old_value=dumps(planned.old_value),
-                            new_value=dumps(planned.new_value),
-                            note=planned.note,
-                            reviewer=planned.reviewer,
-                            created_at=datetime.now(UTC),
-                            rules=dumps(list(planned.rules)),
-                            undoes=planned.undoes,
-                            via=via,
-                        )
-                    )
-                )
-            except IntegrityError:
-                raise ConflictError("保存冲突：此字段刚被其他人修改，请刷新后重试") from None
-            self._revalidate(conn, view.record, request.project)
-            after = _load_view(conn, doc_id)
-            state = after.state(request.project, target)
-            row = next(r for r in state.rows if r.id == row_id)
-            return DecisionOutcome(row=row, state=state, view=after)
+        return self._writer.submit(_Decision(doc_id, request, via))
 
-    def _revalidate(self, conn: Connection, record: DocumentRecord, project: str) -> None:
-        """Re-run the validator on the current values; update the project's flags (and
-        the document-level ones, when the source is at hand)."""
-        view = _load_view(conn, record.doc_id)
-        pages = _pages_list(conn, record.id)
-        current = DocumentResult.model_validate(view.current)
-        flags = validate_current(current, pages)
-        scope = {project} if not pages else {project, ""}
-        _sync_flags(conn, record.id, flags, scope, keep_source_rules=not pages)
+    def _apply_decisions(self, batch: list[Job[_Decision, DecisionOutcome]]) -> None:
+        with write_transaction(self.engine) as conn:
+            views: dict[str, DocumentView] = {}
+            changed: dict[str, set[str]] = {}
+            rows: dict[int, AuditRow] = {}
+            for job in batch:
+                item = job.payload
+                try:
+                    view = views.get(item.doc_id) or self._load_view(conn, item.doc_id)
+                    planned = plan_decision(view, item.request)
+                    with conn.begin_nested():
+                        row = _insert_decision(conn, view, item.request, planned, item.via)
+                except IntegrityError:
+                    job.error = ConflictError("保存冲突：此字段刚被其他人修改，请刷新后重试")
+                    continue
+                except ReviewError as exc:
+                    job.error = exc
+                    continue
+                rows[id(job)] = row
+                audit = [*view.audit, row]
+                views[item.doc_id] = DocumentView(
+                    view.record, view.extracted, view.flags, fold_all(audit), audit
+                )
+                if planned.new_value != planned.old_value:
+                    changed.setdefault(item.doc_id, set()).add(item.request.project)
+            for doc_id, projects in changed.items():
+                view = views[doc_id]
+                self._revalidate(conn, view.record, projects, view.audit)
+            after = {
+                doc_id: DocumentView(
+                    view.record,
+                    view.extracted,
+                    _flag_rows(conn, view.record.id),
+                    fold_all(view.audit),
+                    view.audit,
+                )
+                for doc_id, view in views.items()
+            }
+            for job in batch:
+                row = rows.get(id(job))
+                if row is None:
+                    continue
+                final = after[job.payload.doc_id]
+                state = final.state(row.project, row.target)
+                job.result = DecisionOutcome(row=row, state=state, view=final)
+
+    def _revalidate(
+        self, conn: Connection, record: DocumentRecord, projects: set[str], audit: list[AuditRow]
+    ) -> None:
+        """Re-run the validator on the current values; update the changed projects'
+        flags (and the document-level ones, when the source is at hand)."""
+        states = fold_all(audit)
+        current = DocumentView(record, self._cache.parsed(record), [], states, audit).current
+        result = self._cache.result(record, current)
+        pages = self._cache.pages(conn, record)
+        key = (str(self.engine.url), record.id, record.imported_at)
+        flags = validate_current(result, pages, key=key)
+        scope = set(projects) if not pages else {*projects, ""}
+
+        def keep(rule: str) -> bool:
+            return not pages and needs_source(rule)
+
+        _sync_flags(conn, record.id, flags, scope, keep=keep)
+
+
+@dataclass(frozen=True)
+class _Decision:
+    doc_id: str
+    request: Request
+    via: str
+
+
+def _insert_decision(
+    conn: Connection, view: DocumentView, request: Request, planned: Planned, via: str
+) -> AuditRow:
+    created = datetime.now(UTC)
+    row_id = _new_id(
+        conn.execute(
+            insert(schema.decisions).values(
+                document_id=view.record.id,
+                project=request.project,
+                target=request.target,
+                seq=planned.seq,
+                decision=planned.decision,
+                old_value=dumps(planned.old_value),
+                new_value=dumps(planned.new_value),
+                note=planned.note,
+                reviewer=planned.reviewer,
+                created_at=created,
+                rules=dumps(list(planned.rules)),
+                undoes=planned.undoes,
+                via=via,
+            )
+        )
+    )
+    return AuditRow(
+        id=row_id,
+        doc_id=view.doc_id,
+        project=request.project,
+        target=request.target,
+        seq=planned.seq,
+        decision=planned.decision,
+        old_value=planned.old_value,
+        new_value=planned.new_value,
+        note=planned.note,
+        reviewer=planned.reviewer,
+        created_at=created,
+        rules=planned.rules,
+        undoes=planned.undoes,
+        via=via,
+    )
 
 
 # --- helpers on a connection ----------------------------------------------------------
@@ -247,6 +479,18 @@ def _new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _link_run(conn: Connection, run: int, doc_id: str) -> None:
+    record = _document_row(conn, doc_id)
+    if record is None:
+        return
+    rd = schema.run_documents
+    linked = conn.execute(
+        select(func.count()).where(rd.c.run_id == run, rd.c.document_id == record.id)
+    ).scalar_one()
+    if not linked:
+        conn.execute(insert(rd).values(run_id=run, document_id=record.id))
 
 
 def _document_row(conn: Connection, doc_id: str) -> DocumentRecord | None:
@@ -262,15 +506,34 @@ def _document_row(conn: Connection, doc_id: str) -> DocumentRecord | None:
         result_json=row.result_json,
         has_source=bool(row.has_source),
         imported_at=row.imported_at,
+        source_file=row.source_file,
     )
 
 
-def _store_pages(conn: Connection, doc_pk: int, pages: list[str] | None) -> None:
+def _store_pages(
+    conn: Connection, doc_pk: int, pages: list[str] | None, boxes: list[list[Box]] | None
+) -> None:
     if pages:
-        conn.execute(
-            insert(schema.source_pages),
-            [{"document_id": doc_pk, "number": i, "text": text} for i, text in enumerate(pages, 1)],
-        )
+        rows = []
+        for number, text in enumerate(pages, 1):
+            page_boxes = boxes[number - 1] if boxes and number <= len(boxes) else None
+            rows.append(
+                {
+                    "document_id": doc_pk,
+                    "number": number,
+                    "text": text,
+                    "boxes": json.dumps([list(b) for b in page_boxes]) if page_boxes else None,
+                }
+            )
+        conn.execute(insert(schema.source_pages), rows)
+
+
+def _page_boxes(conn: Connection, doc_pk: int, number: int) -> list[Box]:
+    sp = schema.source_pages
+    raw = conn.execute(
+        select(sp.c.boxes).where(sp.c.document_id == doc_pk, sp.c.number == number)
+    ).scalar()
+    return [tuple(b) for b in json.loads(raw)] if raw else []  # type: ignore[misc]
 
 
 def _pages_list(conn: Connection, doc_pk: int) -> list[str] | None:
@@ -318,7 +581,12 @@ def _flag_rows(conn: Connection, doc_pk: int) -> list[FlagRecord]:
     records = []
     for r in conn.execute(select(f).where(f.c.document_id == doc_pk).order_by(f.c.position)):
         span = (
-            Span(page=r.span_page, start=r.span_start, end=r.span_end)
+            Span(
+                page=r.span_page,
+                start=r.span_start,
+                end=r.span_end,
+                bbox=json.loads(r.span_bbox) if r.span_bbox else None,
+            )
             if r.span_page is not None
             else None
         )
@@ -341,20 +609,6 @@ def _flag_rows(conn: Connection, doc_pk: int) -> list[FlagRecord]:
     return records
 
 
-def _load_view(conn: Connection, doc_id: str) -> DocumentView:
-    record = _document_row(conn, doc_id)
-    if record is None:
-        raise NotFoundError(f"找不到文档 {doc_id}")
-    audit = _audit_rows(conn, doc_id)
-    return DocumentView(
-        record=record,
-        extracted=loads(record.result_json),
-        flags=_flag_rows(conn, record.id),
-        states=fold_all(audit),
-        audit=audit,
-    )
-
-
 def _flag_values(flag: Flag) -> dict[str, Any]:
     span = flag.span
     return {
@@ -366,6 +620,7 @@ def _flag_values(flag: Flag) -> dict[str, Any]:
         "span_page": span.page if span else None,
         "span_start": span.start if span else None,
         "span_end": span.end if span else None,
+        "span_bbox": json.dumps(span.bbox) if span and span.bbox else None,
     }
 
 
@@ -375,12 +630,12 @@ def _sync_flags(
     flags: list[Flag],
     scope: set[str] | None,
     *,
-    keep_source_rules: bool,
+    keep: Any = None,
 ) -> None:
     """Make the stored flags of the projects in `scope` (all when None) match `flags`:
     matching ones are refreshed and active, missing ones become inactive (已消除), new
-    ones are added. With `keep_source_rules`, flags of rules that need the source
-    text (which this run could not read) are left as they were."""
+    ones are added. Flags of the rules `keep` names (rules that this run could not
+    check) are left as they were."""
     f = schema.flags
     fresh: dict[tuple[str, str, str], Flag] = {}
     for flag in flags:
@@ -391,17 +646,18 @@ def _sync_flags(
     condition = f.c.document_id == doc_pk
     if scope is not None:
         condition = and_(condition, f.c.project.in_(sorted(scope)))
-    existing = {
-        (r.project, r.target, r.rule): r
-        for r in conn.execute(select(f.c.id, f.c.project, f.c.target, f.c.rule).where(condition))
-    }
+    existing = {(r.project, r.target, r.rule): r for r in conn.execute(select(f).where(condition))}
     position = conn.execute(
         select(func.coalesce(func.max(f.c.position), 0)).where(f.c.document_id == doc_pk)
     ).scalar_one()
     for key, row in existing.items():
         if key in fresh:
             values = {**_flag_values(fresh[key]), "active": True}
-        elif keep_source_rules and needs_source(key[2]):
+            if all(getattr(row, name) == value for name, value in values.items()):
+                continue  # unchanged: no write
+        elif keep is not None and keep(key[2]):
+            continue
+        elif not row.active:
             continue
         else:
             values = {"active": False}
