@@ -16,7 +16,9 @@ re-validated flags.
 
 Actions: `modify` changes a number (the store re-validates the whole document),
 `confirm` answers the field (no value changes, no re-validation), `mixed` alternates
-them. Figures: p50 / p95 / max in ms per writer count, and the saves per second.
+them. Figures: p50 / p95 / max in ms per writer count, the saves per second, the
+server's CPU time per save (which other programs on the machine do not change, unlike
+the latencies) and the load average (other programs' share of the CPUs).
 """
 
 from __future__ import annotations
@@ -57,6 +59,30 @@ class Figures:
     p95_ms: float
     max_ms: float
     per_second: float
+    server_cpu_ms: float = 0.0  # server CPU time per save (user + system), its workers too
+    worker_cpu_ms: float = 0.0  # of which in the validation worker processes
+    load: float = 0.0  # 1-minute load average when the run ended
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User + system CPU time of a process and of its child processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    own = _stat(pid)
+    children = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or entry.name == str(pid):
+            continue
+        try:
+            fields = _stat(int(entry.name))
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):
+            children += int(fields[11]) + int(fields[12])
+    return (int(own[11]) + int(own[12])) / tick, children / tick
 
 
 def build_store(db: Path) -> list[Target]:
@@ -86,7 +112,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(db: Path) -> Iterator[str]:
+def serve(db: Path) -> Iterator[tuple[str, int]]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "extractor", "serve", "--db", str(db), "--port", str(port)]
@@ -104,7 +130,7 @@ def serve(db: Path) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("server did not start") from None
                 time.sleep(0.1)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -201,14 +227,22 @@ def main() -> None:
         db = Path(folder) / "bench.db"
         targets = build_store(db)
         print(f"store: 5 seed documents, {len(targets)} number fields to save")
-        with serve(db) as base:
+        with serve(db) as (base, pid):
             for writers in counts:
+                own, workers = cpu_seconds(pid)
                 figures = run(base, targets, writers, args.saves, args.action)
+                own_after, workers_after = cpu_seconds(pid)
+                used = (own_after - own) + (workers_after - workers)
+                figures.server_cpu_ms = round(1000 * used / figures.saves, 1)
+                figures.worker_cpu_ms = round(1000 * (workers_after - workers) / figures.saves, 1)
+                figures.load = round(os.getloadavg()[0], 2)
                 results.append(figures)
                 print(
                     f"{writers} writer(s): {figures.saves} saves, {figures.errors} failed, "
                     f"p50 {figures.p50_ms} ms, p95 {figures.p95_ms} ms, max {figures.max_ms} ms, "
-                    f"{figures.per_second} saves/s"
+                    f"{figures.per_second} saves/s, server CPU {figures.server_cpu_ms} ms/save "
+                    f"(workers {figures.worker_cpu_ms}), "
+                    f"load average {figures.load}"
                 )
     if args.json:
         args.json.write_text(json.dumps([f.__dict__ for f in results], indent=2))

@@ -220,12 +220,19 @@ def serve_command(
     if token is not None and len(token) < MIN_TOKEN:
         err.print(f"[red]令牌太短[/red]：至少需要 {MIN_TOKEN} 个字符")
         raise typer.Exit(2)
+    from extractor.review.workers import ValidationWorkers
+
     store = _open(db)
+    store.workers = ValidationWorkers(1)  # re-validation beside the server, not in it
+    store.workers.warm()
     app = create_app(store, token=token, reviewer=reviewer, page_cache=page_cache)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     console.print(f"审核页面：{url}    （按 Ctrl+C 停止；每个决定在提交时即已保存）")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
 
 
 def export_command(

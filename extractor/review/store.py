@@ -32,6 +32,7 @@ from extractor.review.records import DocumentRecord, DocumentView, FlagRecord
 from extractor.review.revalidate import needs_source, validate_current
 from extractor.review.sources import Box, find_source
 from extractor.review.state import AuditRow, FieldState, dumps, fold_all, loads
+from extractor.review.workers import ValidationWorkers
 from extractor.review.writer import GroupCommit, Job
 
 ImportStatus = Literal["new", "updated", "unchanged"]
@@ -120,17 +121,20 @@ class _Cache:
 class ReviewStore:
     """A review store on any SQLAlchemy database (SQLite file by default)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, workers: ValidationWorkers | None = None) -> None:
         self.engine = engine
+        self.workers = workers  # re-validation in worker processes (None: here)
         migrate(engine)
         self._cache = _Cache()
         self._writer: GroupCommit[_Decision, DecisionOutcome] = GroupCommit(self._apply_decisions)
 
     @classmethod
-    def open(cls, db: str | Path) -> ReviewStore:
-        return cls(make_engine(db))
+    def open(cls, db: str | Path, *, workers: ValidationWorkers | None = None) -> ReviewStore:
+        return cls(make_engine(db), workers=workers)
 
     def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
         self.engine.dispose()
 
     @property
@@ -384,9 +388,7 @@ class ReviewStore:
                 )
                 if planned.new_value != planned.old_value:
                     changed.setdefault(item.doc_id, set()).add(item.request.project)
-            for doc_id, projects in changed.items():
-                view = views[doc_id]
-                self._revalidate(conn, view.record, projects, view.audit)
+            self._revalidate(conn, [(views[d], projects) for d, projects in changed.items()])
             after = {
                 doc_id: DocumentView(
                     view.record,
@@ -405,23 +407,30 @@ class ReviewStore:
                 state = final.state(row.project, row.target)
                 job.result = DecisionOutcome(row=row, state=state, view=final)
 
-    def _revalidate(
-        self, conn: Connection, record: DocumentRecord, projects: set[str], audit: list[AuditRow]
-    ) -> None:
-        """Re-run the validator on the current values; update the changed projects'
-        flags (and the document-level ones, when the source is at hand)."""
-        states = fold_all(audit)
-        current = DocumentView(record, self._cache.parsed(record), [], states, audit).current
-        result = self._cache.result(record, current)
-        pages = self._cache.pages(conn, record)
-        key = (str(self.engine.url), record.id, record.imported_at)
-        flags = validate_current(result, pages, key=key)
-        scope = set(projects) if not pages else {*projects, ""}
+    def _revalidate(self, conn: Connection, changed: list[tuple[DocumentView, set[str]]]) -> None:
+        """Re-run the validator on the current values of each changed document (in the
+        worker processes when there are any, all documents at once); update the changed
+        projects' flags (and the document-level ones, when the source is at hand)."""
+        jobs = []
+        for view, projects in changed:
+            record = view.record
+            result = self._cache.result(record, view.current)
+            pages = self._cache.pages(conn, record)
+            key = (str(self.engine.url), record.id, record.imported_at)
+            future = self.workers.submit(result, pages, key) if self.workers else None
+            jobs.append((record, projects, result, pages, key, future))
+        for record, projects, result, pages, key, future in jobs:
+            if future is not None and self.workers is not None:
+                flags = self.workers.collect(future, result, pages, key)
+            else:
+                flags = validate_current(result, pages, key=key)
+            scope = set(projects) if not pages else {*projects, ""}
+            keep_source = not pages
 
-        def keep(rule: str) -> bool:
-            return not pages and needs_source(rule)
+            def keep(rule: str, keep_source: bool = keep_source) -> bool:
+                return keep_source and needs_source(rule)
 
-        _sync_flags(conn, record.id, flags, scope, keep=keep)
+            _sync_flags(conn, record.id, flags, scope, keep=keep)
 
 
 @dataclass(frozen=True)

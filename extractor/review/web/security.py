@@ -33,7 +33,6 @@ TOKEN_COOKIE = "review_token"
 TOKEN_HEADER = "x-review-token"
 CSRF_COOKIE = "review_csrf"
 CSRF_HEADER = "x-csrf-token"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_BODY = 64 * 1024  # bytes: a decision is a few hundred; a 2000-character note ~6 KB
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _CSRF_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")

@@ -52,6 +52,7 @@
   let loading = 0; // field loads under way
   let noteFor = null; // the field X asked a note for
   let settleTimer = 0;
+  let selectSeq = 0;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -72,9 +73,10 @@
     return `${project}\u0000${path}`;
   }
 
+  // Leave the panel's boxes (the value and the note), not the reviewer's name box.
   function leaveInputs() {
     const active = document.activeElement;
-    if (active && (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement)) active.blur();
+    if (active === input || active === note) active.blur();
   }
 
   function markSelected() {
@@ -335,10 +337,12 @@
   }
 
   async function select(project, path, keepMessage) {
+    const mine = ++selectSeq; // only the latest selection may fill the panel
     loading += 1;
     try {
       const params = new URLSearchParams({ project, path });
       const result = await request(`/api/documents/${encodeURIComponent(docId)}/field?${params}`);
+      if (mine !== selectSeq) return false;
       if (!result.ok) {
         showMessage(result.body.error || "无法读取该字段", true);
         return false;
@@ -391,6 +395,7 @@
       version: asked.version,
     };
     busy = true;
+    const seqAtStart = selectSeq;
     try {
       const result = await request(`/api/documents/${encodeURIComponent(docId)}/decisions`, {
         method: "POST",
@@ -415,6 +420,10 @@
       noteFor = null;
       leaveInputs();
       await refreshPage();
+      if (selectSeq !== seqAtStart) {
+        showMessage(result.body.message, false); // the reviewer has moved on meanwhile
+        return;
+      }
       render(result.body.field);
       showMessage(result.body.message, false);
       if (action === "confirm" || action === "source_error") await moveToFlag(1, true, true);
