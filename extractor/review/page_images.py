@@ -168,6 +168,12 @@ def _render(source: Path, page: int) -> tuple[bytes, PageGeometry]:
         zoom = min(MAX_ZOOM, MAX_SIDE / max(rect.width, rect.height, 1.0))
         pixmap = shown.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         return pixmap.tobytes("png"), PageGeometry(rect.width, rect.height, zoom)
+    except PageImageProblem:
+        raise
+    except Exception as exc:  # a damaged page fails only when it is drawn
+        raise PageImageProblem(
+            f"无法绘制原文件 {source} 的第 {page} 页：文件已损坏或格式不受支持"
+        ) from exc
     finally:
         document.close()
 

@@ -11,13 +11,17 @@ calling process.
 Each worker keeps the chunked documents it has seen (by `key`, the stored source's
 identity), so only the current values travel with each call. A worker that dies or a
 call that fails falls back to validating in the calling process: a save never fails
-because of the pool.
+because of the pool. A worker exits by itself when the server process is gone, however
+it ended.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from threading import Lock
@@ -27,6 +31,7 @@ from extractor.models import DocumentResult, Flag
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 120.0  # one document's validation; far above any real report
+PARENT_POLL_S = 1.0
 
 
 def _validate(key: tuple[Any, ...], result_json: str, pages: list[str] | None) -> list[str]:
@@ -35,6 +40,17 @@ def _validate(key: tuple[Any, ...], result_json: str, pages: list[str] | None) -
 
     result = DocumentResult.model_validate_json(result_json)
     return [flag.model_dump_json() for flag in validate_current(result, pages, key=key)]
+
+
+def _watch_parent(parent: int) -> None:
+    """In the worker: exit when the server that started it is gone (even killed)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _warm() -> bool:
@@ -54,7 +70,12 @@ class ValidationWorkers:
         with self._guard:
             if self._pool is None:
                 context = multiprocessing.get_context("spawn")  # no fork of server threads
-                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+                self._pool = ProcessPoolExecutor(
+                    self.processes,
+                    mp_context=context,
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
             return self._pool
 
     def warm(self) -> None:

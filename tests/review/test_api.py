@@ -421,3 +421,30 @@ def test_dashboard_shows_charts_of_the_store(client: TestClient) -> None:
     assert progress["cleared"] == 2  # the corrected score and the total it fixed
     assert figures["worst"][0]["doc_id"] == "demo_script"  # two open errors left there
     assert client.get("/dashboard?run=99").status_code == 404
+
+
+def test_flag_figures_are_labelled_against_the_cell() -> None:
+    from extractor.review.records import FlagRecord
+    from extractor.review.web.detail import figures
+
+    def flag(expected: object, found: object) -> FlagRecord:
+        return FlagRecord(
+            0,
+            "p1",
+            "total.weight",
+            "total.weight_sum",
+            "total.weight",
+            "error",
+            "",
+            expected,
+            found,
+            None,
+            0,
+            True,
+        )
+
+    assert figures(flag(100, 95), "100") == [["表中为", "100"], ["计算得", "95"]]
+    assert figures(flag(15, 18), "18") == [["应为", "15"], ["表中为", "18"]]
+    # A target form prints no 总分 (read as 100): the 90 is the rows' sum.
+    assert figures(flag(100, 90), "") == [["应为", "100"], ["计算得", "90"]]
+    assert figures(flag(None, None), "5") == []

@@ -129,6 +129,18 @@ def test_export_command(store: ReviewStore, tmp_path: Path) -> None:
     assert data["documents"][0]["result"]["projects"][0]["indicators"][4]["score"] == 15
     bad = runner.invoke(app, ["export", "--db", db, "--format", "pdf"])
     assert bad.exit_code == 2
+    # --run: only the documents that run brought in.
+    run = store.start_run("第二批")
+    store.import_result(*build("doc_second"), run=run)
+    out = tmp_path / "run.json"
+    one_run = runner.invoke(
+        app, ["export", "--db", db, "--format", "json", "--run", str(run), "--out", str(out)]
+    )
+    assert one_run.exit_code == 0, one_run.output
+    documents = json.loads(out.read_text(encoding="utf-8"))["documents"]
+    assert [d["doc_id"] for d in documents] == ["doc_second"]
+    unknown = runner.invoke(app, ["export", "--db", db, "--run", "99", "--out", str(out)])
+    assert unknown.exit_code == 2 and "没有批次 99" in unknown.output
 
 
 # --- the summary sheet and text that looks like a formula -------------------------------

@@ -188,3 +188,15 @@ def test_default_cache_is_beside_the_store(tmp_path: Path) -> None:
     cached = list((tmp_path / "review.db-pages").rglob("p1.png"))
     assert len(cached) == 1
     store.close()
+
+
+def test_an_unreadable_source_is_said_not_raised(tmp_path: Path) -> None:
+    broken = tmp_path / "scan.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really an image" * 10)
+    store = ReviewStore.open(tmp_path / "r.db")
+    store.import_result(_image_result(broken), ["扫描件中的表"])
+    http = _client(store, tmp_path / "cache")
+    info = _detail(http, "scan")
+    assert info["image"] is None and "文件已损坏" in str(info["note"])
+    assert http.get("/documents/scan/pages/1.png").status_code == 404
+    store.close()

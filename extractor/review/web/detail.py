@@ -38,12 +38,15 @@ def record_span(project: dict[str, Any] | None, path: str) -> Span | None:
 def figures(flag: FlagRecord, shown: str) -> list[list[str]]:
     """The flag's two numbers, labelled against the cell: the one the table holds is
     表中为. Most rules put the table's value in `found`; a sum rule that trusts the
-    printed 总分 (total.weight_sum) has it in `expected`, and the other is the sum."""
+    printed 总分 (total.weight_sum) has it in `expected`, and the other is the sum; with
+    no 总分 printed, the sum is what was found."""
     expected, found = display(flag.expected), display(flag.found)
     if not expected and not found:
         return []
     if shown and expected == shown and found != shown:
         return [["表中为", expected], ["计算得", found or "—"]]
+    if not shown and found:  # the cell is empty, so `found` is a sum, not the table's
+        return [["应为", expected or "—"], ["计算得", found]]
     return [["应为", expected or "—"], ["表中为", found or "—"]]
 
 
