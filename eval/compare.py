@@ -47,9 +47,10 @@ COMPARISON_RULES: tuple[str, ...] = (
     "Records: projects aligned by form and name, indicators by (group, level1, level2, "
     "name), funding lines by source, subtotals by level1 — optimal one-to-one "
     "(linear_sum_assignment over rapidfuzz similarities, with minimum similarities). "
-    "A missing record counts its fields as FN, an extra record as FA. Flags: rule + aligned "
-    "project + path with record indices mapped through the alignment; narrative.* and "
-    "document.* flags match on rule (+ project when the golden names one).",
+    "A missing record counts its fields as FN, an extra record as FA. Flags (warning and "
+    "error only; info flags are counted, not scored): rule + aligned project + path with "
+    "record indices mapped through the alignment; document.* flags, and narrative.* flags "
+    "the golden puts on `narrative`, match on rule (+ project when the golden names one).",
     "Ids and spans are not scored.",
 )
 

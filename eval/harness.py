@@ -12,6 +12,7 @@ all-missing and its error is reported.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from eval.flags import validate_golden_records
 from eval.normalize import decimals_of
-from eval.results import EvalReport
+from eval.results import EvalReport, FlagCounts
 from eval.scoring import DocumentInput, score_documents
 from extractor.models import DocumentResult, GoldenDocument
 
@@ -131,9 +133,35 @@ def evaluate(golden_dir: Path, pred_dir: Path | None = None, backend: str = "rul
             assert extract is not None
             pred, error = run_pipeline(extract, golden_dir, golden.doc_id, backend)
         items.append(DocumentInput(golden=golden, pred=pred, error=error, precision=precision))
-    return score_documents(
+    report = score_documents(
         items,
         golden_dir=str(golden_dir),
         pred_dir=str(pred_dir) if pred_dir is not None else None,
         backend=backend if pred_dir is None else None,
     )
+    if pred_dir is None:
+        add_validator_on_golden(report, golden_dir, [item.golden for item in items])
+    return report
+
+
+def add_validator_on_golden(
+    report: EvalReport,
+    golden_dir: Path,
+    goldens: list[GoldenDocument],
+    load_document: Callable[[Path], Any] | None = None,
+) -> None:
+    """Score the validator alone on each golden's records (documents found in docs/);
+    nothing when the pipeline's document loader is not available."""
+    if load_document is None:
+        load_document = getattr(sys.modules.get("extractor.pipeline"), "load_document", None)
+    if load_document is None:
+        return
+    total = FlagCounts()
+    for golden in goldens:
+        path = find_document(golden_dir, golden.doc_id)
+        if path is None:
+            continue
+        counts = validate_golden_records(golden, path, load_document)
+        report.document(golden.doc_id).flags_on_golden = counts
+        total.merge(counts)
+    report.flags.on_golden = total

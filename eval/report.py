@@ -14,7 +14,7 @@ from eval.results import Counts, EvalReport, FlagCounts, Mismatch
 from extractor.models import Span
 
 COUNT_HEADERS: tuple[str, ...] = ("P", "R", "F1", "TP", "FD", "FN", "FA")
-FLAG_HEADERS: tuple[str, ...] = ("P", "R", "F1", "matched", "predicted", "expected")
+FLAG_HEADERS: tuple[str, ...] = ("P", "R", "F1", "matched", "predicted", "expected", "not scored")
 MISMATCH_HEADERS: tuple[str, ...] = (
     "document",
     "project",
@@ -54,6 +54,7 @@ def flag_cells(counts: FlagCounts) -> list[str]:
         str(counts.matched),
         str(counts.predicted),
         str(counts.expected),
+        str(counts.unscored),
     ]
 
 
@@ -102,14 +103,34 @@ def _sections(report: EvalReport) -> list[tuple[str, Sequence[str], list[list[st
             [[name, *count_cells(c)] for name, c in report.by_field.items()],
         ),
         (
-            "Validator flags",
-            ("rule", *FLAG_HEADERS),
+            "Validator flags (warning/error; info counted apart)",
+            ("document", *FLAG_HEADERS),
             [
                 ["(all)", *flag_cells(report.flags.overall)],
-                *([rule, *flag_cells(c)] for rule, c in report.flags.by_rule.items()),
+                *([d.doc_id, *flag_cells(d.flags)] for d in report.documents),
+                *_on_golden_rows(report),
             ],
         ),
+        (
+            "Validator flags per rule",
+            ("rule", *FLAG_HEADERS),
+            [[rule, *flag_cells(c)] for rule, c in report.flags.by_rule.items()],
+        ),
         *_account_sections(report),
+    ]
+
+
+def _on_golden_rows(report: EvalReport) -> list[list[str]]:
+    """The validator alone on the golden records, below the pipeline's figures."""
+    if report.flags.on_golden is None:
+        return []
+    return [
+        ["validator on golden records", *flag_cells(report.flags.on_golden)],
+        *(
+            [f"  {d.doc_id}", *flag_cells(d.flags_on_golden)]
+            for d in report.documents
+            if d.flags_on_golden is not None
+        ),
     ]
 
 
@@ -213,7 +234,8 @@ def to_markdown(report: EvalReport, worst: int = 15) -> str:
         "",
         f"**Overall field F1 {_pct(o.f1)}** (P {_pct(o.precision)}, R {_pct(o.recall)}) on "
         f"{len(report.documents)} document(s), {source}; "
-        f"flags P {_pct(report.flags.overall.precision)} / R {_pct(report.flags.overall.recall)}"
+        f"warning/error flags P {_pct(report.flags.overall.precision)} / "
+        f"R {_pct(report.flags.overall.recall)}"
         + (f"; accounts F1 {_pct(report.accounts.rows.f1)}." if report.accounts else "."),
     ]
     errors = [d for d in report.documents if d.error]
@@ -221,7 +243,7 @@ def to_markdown(report: EvalReport, worst: int = 15) -> str:
         lines += ["", "**Documents that failed** (scored as all-missing):", ""]
         lines += [f"- `{d.doc_id}`: {_md_escape(d.error or '')}" for d in errors]
     for title, headers, rows in _sections(report):
-        folded = title in ("Per field", "Validator flags")
+        folded = title in ("Per field", "Validator flags per rule")
         lines += [""]
         if folded:
             lines += [f"<details><summary>{title}</summary>", ""]

@@ -49,11 +49,14 @@ class Counts(BaseModel):
 
 
 class FlagCounts(BaseModel):
-    """Validator flags: predicted vs expected, one-to-one matches."""
+    """Validator flags (warnings and errors): predicted vs expected, one-to-one matches.
+    `unscored` counts the flags raised beside them that are not scored (info flags,
+    flags of other stages such as ocr.low_confidence)."""
 
     expected: int = 0
     predicted: int = 0
     matched: int = 0
+    unscored: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -74,6 +77,7 @@ class FlagCounts(BaseModel):
         self.expected += other.expected
         self.predicted += other.predicted
         self.matched += other.matched
+        self.unscored += other.unscored
 
 
 class RecordCounts(BaseModel):
@@ -121,11 +125,15 @@ class DocumentReport(BaseModel):
     by_record_type: dict[str, Counts] = Field(default_factory=dict)
     records: dict[str, RecordCounts] = Field(default_factory=dict)
     flags: FlagCounts = Field(default_factory=FlagCounts)
+    # the validator on the golden's own records (None: not measured, e.g. --pred)
+    flags_on_golden: FlagCounts | None = None
     error: str | None = None  # the extraction failed: everything counts as missing
 
 
 class FlagReport(BaseModel):
     overall: FlagCounts = Field(default_factory=FlagCounts)
+    # the validator alone, on the golden records: what it misses that no reader can fix
+    on_golden: FlagCounts | None = None
     by_rule: dict[str, FlagCounts] = Field(default_factory=dict)
     issues: list[FlagIssue] = Field(default_factory=list)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import pymupdf
 
-from extractor.ingest.pdf import join_cell_lines
+from extractor.layout import join_cell_lines
 from extractor.rows import read_rows
 
 SCAN_DPI = 200

@@ -21,7 +21,13 @@ from eval.compare import (
     Precision,
     compare_document,
 )
-from eval.flags import flag_counts_by_rule, flag_issues, match_flags
+from eval.flags import (
+    flag_counts_by_rule,
+    flag_issues,
+    match_flags,
+    scored_flags,
+    unscored_flag_count,
+)
 from eval.results import (
     Counts,
     DocumentReport,
@@ -190,8 +196,9 @@ def score_document(item: DocumentInput) -> DocumentScore:
         records=_record_counts(golden, pred, alignment),
         flags=FlagCounts(
             expected=len(golden.expected_flags),
-            predicted=len(pred.flags) if pred is not None else 0,
+            predicted=len(scored_flags(pred)),
             matched=len(flag_match.matched),
+            unscored=unscored_flag_count(pred),
         ),
         error=item.error,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1"
 
@@ -130,6 +130,13 @@ class Project(_Record):
     subtotals: list[Subtotal] = Field(default_factory=list)
     total: Total = Field(default_factory=Total)
     span: Span | None = None
+    # What the reader noticed while reading this form (an unknown column, a cleaned
+    # number …): info flags the pipeline adds to the result once the project has its id.
+    _reader_flags: list[Flag] = PrivateAttr(default_factory=list)
+
+    @property
+    def reader_flags(self) -> list[Flag]:
+        return self._reader_flags
 
 
 class Flag(_Record):

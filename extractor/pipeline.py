@@ -18,7 +18,14 @@ from extractor.backends import Backend, get_backend
 from extractor.chunk import chunk_document
 from extractor.document import Chunk, Document
 from extractor.errors import InputError
-from extractor.models import FUNDING_NUMBER_FIELDS, DocumentResult, FundingLine, Project, Source
+from extractor.models import (
+    FUNDING_NUMBER_FIELDS,
+    DocumentResult,
+    Flag,
+    FundingLine,
+    Project,
+    Source,
+)
 from extractor.ocr.annotate import annotate_ocr
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -123,6 +130,15 @@ def extract_chunks(document: Document, chunks: list[Chunk], backend: Backend) ->
     return projects
 
 
+def _reader_flags(projects: list[Project]) -> list[Flag]:
+    """What the reader noticed in each form, now that the forms have their ids."""
+    out = []
+    for project in projects:
+        for flag in project.reader_flags:
+            out.append(flag.model_copy(update={"project": project.id}))
+    return out
+
+
 def extract_document(
     path: Path, backend: str | Backend = "rules", validate: bool = True
 ) -> DocumentResult:
@@ -154,6 +170,7 @@ def extract_document(
         },
     )
     result.accounts, result.meta["accounts"] = accounts, accounts_meta
+    result.flags = [*_reader_flags(projects), *result.flags]
     finalize = getattr(engine, "finalize", None)
     if finalize is not None:  # backend flags (llm.ungrounded, hybrid.disagreement) and meta
         finalize(result, document, chunks)

@@ -36,9 +36,10 @@ from pathlib import Path
 
 import charset_normalizer
 
-from extractor.document import Document, Page
+from extractor.document import Document, Page, Table, TableCell
 from extractor.errors import InputError
-from extractor.ingest.pdf import clean_line, fix_compat_ideographs, join_cell_lines
+from extractor.layout import TITLE_LINES, clean_line, fix_compat_ideographs, join_cell_lines
+from extractor.tables import join_tables
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xhtml": "html"}
 CHINESE_CODECS = ("gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950")
@@ -137,15 +138,22 @@ class _Table:
     rows: list[list[_Cell]] = field(default_factory=list)
     caption: str = ""
 
-    def grid(self) -> list[list[str]]:
+    def grid(self) -> _Rows:
         return _grid(self.rows)
+
+
+# A cell of a laid-out grid: row, column, row span, column span (its text is in the grid).
+Placed = tuple[int, int, int, int]
 
 
 @dataclass
 class _Rows:
-    """A table turned into its grid, in the item stream."""
+    """A table turned into its grid, in the item stream: the row text grid and where
+    each cell sits (merged cells once, with their spans); `notes` say how it was joined."""
 
     rows: list[list[str]]
+    cells: list[Placed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 Item = str | _Rows | _PageBreak
@@ -159,22 +167,26 @@ def _span(value: str | None) -> int:
     return min(max(number, 1), MAX_SPAN)
 
 
-def _grid(rows: list[list[_Cell]]) -> list[list[str]]:
+def _grid(rows: list[list[_Cell]]) -> _Rows:
     """Lay out spanned cells: text in the top-left position, covered positions empty.
     Rowspans reaching past the last row are cut at the table's end."""
     filled: dict[tuple[int, int], str] = {}
+    placed: list[Placed] = []
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
             while (r, c) in filled:
                 c += 1
-            for dr in range(min(cell.rowspan, len(rows) - r)):
+            rowspan = min(cell.rowspan, len(rows) - r)
+            for dr in range(rowspan):
                 for dc in range(cell.colspan):
                     filled[(r + dr, c + dc)] = ""
             filled[(r, c)] = cell.text()
+            placed.append((r, c, rowspan, cell.colspan))
             c += cell.colspan
     width = max((c + 1 for _, c in filled), default=0)
-    return [[filled.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    grid = [[filled.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    return _Rows(grid, placed)
 
 
 class _Parser(HTMLParser):
@@ -260,16 +272,16 @@ class _Parser(HTMLParser):
     def _end_table(self) -> None:
         table = self.tables.pop()
         self.cell.pop()
-        rows = table.grid()
+        laid = table.grid()
         if self.tables:  # a table inside a cell: its rows become lines of that cell
-            for row in rows:
+            for row in laid.rows:
                 self._cell_text(" ".join(cell for cell in row if cell))
                 self._cell_break()
             return
         if table.caption.strip():
             self._emit(clean_line(table.caption))
-        if rows:
-            self._emit(_Rows(rows))
+        if laid.rows:
+            self._emit(laid)
 
     def _close_cell(self) -> None:
         if self.cell and self.cell[-1] is not None:
@@ -378,7 +390,9 @@ def _pipe_tables(items: list[Item]) -> list[Item]:
                 rows.append(_pipe_cells(items[i]))  # type: ignore[arg-type]
                 i += 1
             width = max(len(r) for r in rows)
-            out.append(_Rows([r + [""] * (width - len(r)) for r in rows]))
+            grid = [r + [""] * (width - len(r)) for r in rows]
+            cells = [(r, c, 1, 1) for r in range(len(grid)) for c in range(width)]
+            out.append(_Rows(grid, cells))
             continue
         out.append(item)
         i += 1
@@ -422,9 +436,15 @@ def _join_split_tables(items: list[Item], notes: list[str]) -> list[Item]:
             target, between = _previous_table(out)
             header = _repeated_header(target.rows, item.rows) if target else 0
             if target is not None and header:
+                base = len(target.rows) - header
+                target.cells.extend(
+                    (r + base, c, rs, cs) for r, c, rs, cs in item.cells if r >= header
+                )
                 target.rows.extend(item.rows[header:])
                 page_breaks = sum(1 for x in between if x is PAGE_BREAK)
-                notes.append(_join_note(target, header, page_breaks))
+                note = _join_note(target, header, page_breaks)
+                notes.append(note)
+                target.notes.append(note)
                 continue
         out.append(item)
     return out
@@ -452,30 +472,85 @@ def _join_note(table: _Rows, header: int, page_breaks: int) -> str:
 # Pages
 
 
-def _pages(items: list[Item], markdown: bool) -> list[str]:
-    pages: list[list[str]] = [[]]
+# A line of page text; table rows carry their table and row index.
+_Line = tuple[str, _Rows | None, int]
+
+
+def _pages(items: list[Item], markdown: bool) -> list[list[_Line]]:
+    pages: list[list[_Line]] = [[]]
     for item in items:
         if item is PAGE_BREAK:
             pages.append([])
         elif isinstance(item, _Rows):
-            pages[-1].extend("\t".join(row) for row in item.rows)
+            pages[-1].extend(("\t".join(row), item, r) for r, row in enumerate(item.rows))
         elif isinstance(item, str):
             line = _clean_markdown(item) if markdown else item
-            pages[-1].append(clean_line(line))
-    if len(pages) > 1 and not any(line.strip() for line in pages[-1]):
+            pages[-1].append((clean_line(line), None, 0))
+    if len(pages) > 1 and not any(line.strip() for line, _, _ in pages[-1]):
         pages.pop()
     return [_tidy(lines) for lines in pages]
 
 
-def _tidy(lines: list[str]) -> str:
+def _tidy(lines: list[_Line]) -> list[_Line]:
     """Drop leading/trailing blank lines and runs of blank lines."""
-    out: list[str] = []
+    out: list[_Line] = []
     for line in lines:
-        if line.strip() or (out and out[-1].strip()):
-            out.append(line if line.strip() else "")
-    while out and not out[-1].strip():
+        if line[0].strip() or (out and out[-1][0].strip()):
+            out.append(line if line[0].strip() else ("", None, 0))
+    while out and not out[-1][0].strip():
         out.pop()
-    return "\n".join(out)
+    return out
+
+
+def _page_tables(lines: list[_Line], number: int) -> tuple[str, list[Table]]:
+    """A page's text and its tables, every cell pointing at where it was written."""
+    tables: dict[int, Table] = {}
+    titles: list[str] = []
+    pos = 0
+    for text, rows, r in lines:
+        if rows is None:
+            if text.strip():
+                titles.append(text)
+        else:
+            table = tables.get(id(rows))
+            if table is None:
+                table = tables[id(rows)] = Table(
+                    n_rows=len(rows.rows),
+                    n_cols=len(rows.rows[0]) if rows.rows else 0,
+                    cells=[],
+                    title=titles[-TITLE_LINES:],
+                    pages=[number],
+                    source="markup",
+                    notes=list(rows.notes),
+                )
+                titles = []
+            table.cells.extend(_row_cells(rows, r, number, pos))
+        pos += len(text) + 1
+    return "\n".join(text for text, _, _ in lines), list(tables.values())
+
+
+def _row_cells(rows: _Rows, r: int, number: int, pos: int) -> list[TableCell]:
+    cells = []
+    starts = [0]
+    for text in rows.rows[r]:
+        starts.append(starts[-1] + len(text) + 1)
+    for row, col, row_span, col_span in rows.cells:
+        if row == r:
+            text = rows.rows[r][col]
+            start = pos + starts[col]
+            cells.append(
+                TableCell(
+                    row=r,
+                    col=col,
+                    row_span=row_span,
+                    col_span=col_span,
+                    text=text,
+                    page=number,
+                    start=start,
+                    end=start + len(text),
+                )
+            )
+    return cells
 
 
 # ---------------------------------------------------------------------------------------
@@ -501,13 +576,22 @@ def _read_bytes(path: Path) -> tuple[bytes, str]:
 
 def parse_markup(text: str, markdown: bool) -> tuple[list[str], list[str]]:
     """Markup text → (page texts, notes)."""
+    pages, _, notes = parse_markup_tables(text, markdown)
+    return pages, notes
+
+
+def parse_markup_tables(
+    text: str, markdown: bool
+) -> tuple[list[str], list[list[Table]], list[str]]:
+    """Markup text → (page texts, each page's tables, notes)."""
     parser = _Parser(markdown)
     parser.feed(text.replace("\r\n", "\n").replace("\r", "\n"))
     parser.close()
     items = _pipe_tables(parser.items) if markdown else parser.items
     notes: list[str] = []
     items = _join_split_tables(items, notes)
-    return _pages(items, markdown), notes
+    laid = [_page_tables(lines, i + 1) for i, lines in enumerate(_pages(items, markdown))]
+    return [t for t, _ in laid], [tables for _, tables in laid], notes
 
 
 def read_markup(path: Path, doc_id: str, sha256: str) -> Document:
@@ -515,16 +599,18 @@ def read_markup(path: Path, doc_id: str, sha256: str) -> Document:
     path = Path(path)
     data, kind = _read_bytes(path)
     text, encoding = decode_bytes(data, kind)
-    pages, notes = parse_markup(text, markdown=kind == "md")
-    if not any(page.strip() for page in pages):
+    texts, tables, notes = parse_markup_tables(text, markdown=kind == "md")
+    if not any(page.strip() for page in texts):
         raise InputError("文件中没有可读的文字内容")
     if "\ufffd" in text:
         notes.append(f"文件按 {encoding} 解码时有无法识别的字节，已替换为 \ufffd")
+    pages = [Page(number=i + 1, text=t) for i, t in enumerate(texts)]
     return Document(
         doc_id=doc_id,
         path=str(path),
         sha256=sha256,
-        pages=[Page(number=i + 1, text=t) for i, t in enumerate(pages)],
+        pages=pages,
         encoding=encoding,
         notes=notes,
+        tables=join_tables(pages, tables),
     )

@@ -3,11 +3,14 @@
 Forms in these reports are ruled tables. Their plain text comes out one cell per line,
 with empty cells dropped and a merged cell's label printed in the middle of its rows, so
 the reader rebuilds the table instead: `page.find_tables()` gives the grid (cells, merged
-cells, boxes); every character of the text layer is put into the cell that holds its
-centre; each table row becomes one line of cells joined by tabs. A merged cell's text is
-written once, in the first row and column it covers; the positions it covers are empty
-strings. A cell's own line breaks are joined (no newline inside a cell). Text outside the
-tables is kept as lines, and tables and lines are ordered top to bottom.
+cells, boxes); the text layer's lines go into the cells that hold them, cut at column
+rules by their characters' positions (`extractor.layout`, shared with OCR); each table
+row becomes one line of cells joined by tabs. A merged cell's text is written once, in the
+first row and column it covers; the positions it covers are empty strings. A cell's own
+line breaks are joined (no newline inside a cell). Text outside the tables is kept as
+lines, and tables and lines are ordered top to bottom. Every table is also kept as a
+`Table` (cells with spans, text, box, offsets) in `Document.tables`, joined over pages
+(`extractor.tables`); `Page.words` holds the text layer's lines with their boxes.
 
 `Page.boxes` holds (start, end, x0, y0, x1, y1) for every cell and line written: offsets
 into the page text and the box on the page in PDF points, in the page's displayed space
@@ -30,18 +33,28 @@ Only CJK compatibility ideographs and radicals are normalised here (年 U+F98E �
 from __future__ import annotations
 
 import inspect
-import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
 
-from extractor.document import Document, Page
+from extractor.document import Document, Page, Table, Word
 from extractor.errors import InputError
+from extractor.layout import (
+    Grid,
+    GridCell,
+    Mark,
+    PageLayout,
+    Piece,
+    clean_line,
+    lay_out_page,
+    union,
+)
 from extractor.ocr.model import OcrPage
 from extractor.ocr.settings import current_session, current_settings
+from extractor.tables import join_tables
 
 MIN_TEXT_CHARS = 10  # fewer printable characters than this on an image page: needs OCR
 IMAGE_COVER = 0.5  # share of the page covered by images that makes it a scanned page
@@ -56,68 +69,7 @@ MUPDF_ERRORS: tuple[type[Exception], ...] = (
     getattr(getattr(pymupdf, "mupdf", None), "FzErrorBase", RuntimeError),
 )
 
-Box = tuple[int, int, float, float, float, float]
 Rect = tuple[float, float, float, float]
-
-# ---------------------------------------------------------------------------------------
-# Text helpers (shared with the markup reader)
-
-# CJK compatibility ideographs (and supplement), Kangxi radicals, CJK radicals supplement:
-# PDF fonts map some glyphs to these code points; NFKC gives the unified ideograph.
-_COMPAT_RANGES = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
-
-
-def _compat_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for low, high in _COMPAT_RANGES:
-        for code in range(low, high + 1):
-            unified = unicodedata.normalize("NFKC", chr(code))
-            if unified != chr(code) and len(unified) == 1:
-                table[code] = unified
-    return table
-
-
-_COMPAT = _compat_table()
-
-
-def fix_compat_ideographs(text: str) -> str:
-    """Replace CJK compatibility ideographs / radicals by their unified forms (NFKC on
-    those code points only; every other character is left as it is). Keeps the length."""
-    return text.translate(_COMPAT)
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-# Layout whitespace: ASCII whitespace and no-break spaces. The ideographic space U+3000
-# is text (paragraph indents, "合　计") and is left for the normaliser.
-_SPACES = re.compile(r"[ \t\n\r\f\v\u00a0]+")
-
-
-def squeeze(text: str) -> str:
-    """Collapse runs of layout whitespace to one space and strip them at both ends."""
-    return _SPACES.sub(" ", text).strip(" ")
-
-
-def join_cell_lines(lines: Iterable[str]) -> str:
-    """Join the lines of one cell: nothing between Chinese text (a wrapped line), one
-    space between two Latin / digit ends ("Data" + "Center")."""
-    out = ""
-    for raw in lines:
-        line = squeeze(raw)
-        if not line:
-            continue
-        if out and not _is_wide(out[-1]) and not _is_wide(line[0]):
-            out += " "
-        out += line
-    return out
-
-
-def clean_line(text: str) -> str:
-    """One output line: no tabs or line breaks inside, runs of spaces collapsed."""
-    return fix_compat_ideographs(squeeze(text))
-
 
 # ---------------------------------------------------------------------------------------
 # Page content
@@ -127,60 +79,7 @@ def clean_line(text: str) -> str:
 class _Char:
     c: str
     bbox: Rect
-    baseline: float
     line_key: tuple[int, int]  # (block, line) in MuPDF's reading of the page
-
-    @property
-    def cx(self) -> float:
-        return (self.bbox[0] + self.bbox[2]) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.bbox[1] + self.bbox[3]) / 2
-
-    @property
-    def height(self) -> float:
-        return max(self.bbox[3] - self.bbox[1], 1.0)
-
-
-@dataclass
-class _Cell:
-    bbox: Rect
-    chars: list[_Char] = field(default_factory=list)
-
-
-BAND = 24.0  # height of the bands cells are indexed by (points)
-
-
-@dataclass
-class _Grid:
-    bbox: Rect
-    rows: list[list[_Cell | None]]
-    bands: dict[int, list[_Cell]] = field(default_factory=dict)
-
-    def cells(self) -> Iterable[_Cell]:
-        return (cell for row in self.rows for cell in row if cell is not None)
-
-    def index(self) -> None:
-        """Index cells by horizontal band, so a character is tested against few cells."""
-        for cell in self.cells():
-            for band in range(int(cell.bbox[1] // BAND), int(cell.bbox[3] // BAND) + 1):
-                self.bands.setdefault(band, []).append(cell)
-
-    def cell_at(self, x: float, y: float) -> _Cell | None:
-        return next(
-            (c for c in self.bands.get(int(y // BAND), []) if _contains(c.bbox, x, y)), None
-        )
-
-
-@dataclass
-class _Line:
-    text: str
-    bbox: Rect
-
-
-def _contains(rect: Rect, x: float, y: float) -> bool:
-    return rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]
 
 
 # Geometry. MuPDF gives the text layer in the page's unrotated space and find_tables'
@@ -246,8 +145,7 @@ def _reading_chars(raw: list[RawChar], to_reading: pymupdf.Matrix) -> list[_Char
         if _printed_twice(ch["c"], bbox, seen):
             continue
         seen[(ch["c"], round(bbox[0]), round(bbox[1]))] = bbox
-        baseline = (pymupdf.Point(ch["origin"]) * to_reading).y
-        chars.append(_Char(_unmapped(ch["c"]), bbox, baseline, key))
+        chars.append(_Char(_unmapped(ch["c"]), bbox, key))
     return chars
 
 
@@ -271,6 +169,23 @@ def _unmapped(c: str) -> str:
     return c
 
 
+def _pieces(chars: list[_Char]) -> list[Piece]:
+    """The text layer's lines as pieces, each character marked where it is printed (so a
+    line that runs over two table cells is cut exactly at the rule)."""
+    by_key: dict[tuple[int, int], list[_Char]] = {}
+    for ch in chars:
+        by_key.setdefault(ch.line_key, []).append(ch)
+    pieces = []
+    for group in by_key.values():
+        group.sort(key=lambda c: c.bbox[0])
+        text = "".join(c.c for c in group)
+        if not text.strip():
+            continue
+        marks = [Mark(i, i + 1, c.bbox[0], c.bbox[2]) for i, c in enumerate(group)]
+        pieces.append(Piece(text, union([c.bbox for c in group]), None, marks))
+    return pieces
+
+
 def _table_options() -> dict[str, bool]:
     """Ruled tables only: PyMuPDF 2 gates line-found tables by its layout model by default
     (slow, and it drops small or sparse grids); older versions have no such option."""
@@ -281,148 +196,45 @@ def _table_options() -> dict[str, bool]:
 _TABLE_OPTIONS = _table_options()
 
 
-def _find_grids(page: pymupdf.Page) -> list[_Grid]:
-    """Ruled tables of the page, in its displayed space (the reading space while read)."""
-    grids = []
-    for table in page.find_tables(**_TABLE_OPTIONS).tables:
-        rows = [
-            [_Cell(_map_rect(cell, _IDENTITY)) if cell is not None else None for cell in row.cells]
-            for row in table.rows
-        ]
-        if sum(cell is not None for row in rows for cell in row) > 1:  # not a frame
-            grid = _Grid(_map_rect(table.bbox, _IDENTITY), rows)
-            grid.index()
-            grids.append(grid)
-    return grids
+def _spans(starts: list[float | None], x0: float, x1: float, first: int) -> int:
+    """How many grid lines from `first` on lie inside [x0, x1): the cell's span."""
+    span = 1
+    for pos in starts[first + 1 :]:
+        if pos is not None and pos >= x1 - 1.0:
+            break
+        span += 1
+    return span
 
 
-def _place_chars(chars: list[_Char], grids: list[_Grid]) -> list[_Char]:
-    """Put each character into the table cell holding its centre; return the others."""
-    outside = []
-    for ch in chars:
-        if not any(_place_in_grid(ch, grid) for grid in grids):
-            outside.append(ch)
-    return outside
-
-
-def _place_in_grid(ch: _Char, grid: _Grid) -> bool:
-    if not _contains(grid.bbox, ch.cx, ch.cy):
-        return False
-    cell = grid.cell_at(ch.cx, ch.cy)
-    if cell is not None:
-        cell.chars.append(ch)
-    return cell is not None
-
-
-def _visual_lines(chars: Sequence[_Char]) -> list[list[_Char]]:
-    """Group characters into lines by baseline, top to bottom, each left to right."""
-    lines: list[list[_Char]] = []
-    for ch in sorted(chars, key=lambda c: (c.baseline, c.bbox[0])):
-        if lines and abs(lines[-1][0].baseline - ch.baseline) <= 0.4 * ch.height:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-    return [sorted(line, key=lambda c: c.bbox[0]) for line in lines]
-
-
-def _cell_text(cell: _Cell) -> str:
-    lines = ["".join(c.c for c in line) for line in _visual_lines(cell.chars)]
-    return fix_compat_ideographs(join_cell_lines(lines))
-
-
-def _outside_lines(chars: Sequence[_Char]) -> list[_Line]:
-    """Lines of text outside the tables, one per visual row (pieces side by side on the
-    same row joined by a space)."""
-    by_key: dict[tuple[int, int], list[_Char]] = {}
-    for ch in chars:
-        by_key.setdefault(ch.line_key, []).append(ch)
-    pieces = [_piece(group) for group in by_key.values()]
-    pieces = sorted((p for p in pieces if p.text), key=lambda p: (p.bbox[1], p.bbox[0]))
-    rows: list[list[_Line]] = []
-    for piece in pieces:
-        if rows and _same_row(rows[-1][0].bbox, piece.bbox):
-            rows[-1].append(piece)
-        else:
-            rows.append([piece])
-    return [_merge_row(row) for row in rows]
-
-
-def _piece(group: list[_Char]) -> _Line:
-    group = sorted(group, key=lambda c: c.bbox[0])
-    bbox = (
-        min(c.bbox[0] for c in group),
-        min(c.bbox[1] for c in group),
-        max(c.bbox[2] for c in group),
-        max(c.bbox[3] for c in group),
-    )
-    return _Line(clean_line("".join(c.c for c in group)), bbox)
-
-
-def _same_row(a: Rect, b: Rect) -> bool:
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
-
-
-def _merge_row(row: list[_Line]) -> _Line:
-    row = sorted(row, key=lambda p: p.bbox[0])
-    bbox = (
-        min(p.bbox[0] for p in row),
-        min(p.bbox[1] for p in row),
-        max(p.bbox[2] for p in row),
-        max(p.bbox[3] for p in row),
-    )
-    return _Line(" ".join(p.text for p in row), bbox)
-
-
-# ---------------------------------------------------------------------------------------
-# Page text
-
-
-def _render(
-    lines: list[_Line], grids: list[_Grid], to_page: pymupdf.Matrix
-) -> tuple[str, list[Box]]:
-    """Lines and tables top to bottom; a table row is one line of tab-separated cells.
-    Boxes are mapped to the displayed page with `to_page`."""
-    items: list[tuple[float, float, _Line | _Grid]] = [(ln.bbox[1], ln.bbox[0], ln) for ln in lines]
-    items += [(g.bbox[1], g.bbox[0], g) for g in grids]
-    out: list[str] = []
-    boxes: list[Box] = []
-    pos = 0
-    for _, _, item in sorted(items, key=lambda i: (i[0], i[1])):
-        rows = [_line_row(item)] if isinstance(item, _Line) else _grid_rows(item)
-        for cells in rows:
-            pos = _emit_row(cells, pos, out, boxes)
-    if not _is_identity(to_page):
-        boxes = [(s, e, *_map_rect(b, to_page)) for s, e, *b in boxes]
-    return "\n".join(out), boxes
-
-
-def _line_row(line: _Line) -> list[tuple[str, Rect | None]]:
-    return [(line.text, line.bbox)]
-
-
-def _grid_rows(grid: _Grid) -> list[list[tuple[str, Rect | None]]]:
-    return [
-        [(_cell_text(cell), cell.bbox) if cell is not None else ("", None) for cell in row]
-        for row in grid.rows
+def _grid_of(table: pymupdf.table.Table) -> Grid | None:
+    """A `find_tables` table as a layout grid: each cell once, with its spans."""
+    rows = [row.cells for row in table.rows]
+    n_rows, n_cols = len(rows), max((len(r) for r in rows), default=0)
+    col_x: list[float | None] = [
+        min((r[c][0] for r in rows if c < len(r) and r[c] is not None), default=None)
+        for c in range(n_cols)
     ]
+    row_y: list[float | None] = [
+        min((c[1] for c in r if c is not None), default=None) for r in rows
+    ]
+    cells = []
+    for i, row in enumerate(rows):
+        for j, box in enumerate(row):
+            if box is None:
+                continue
+            rect = _map_rect(box, _IDENTITY)
+            cols = _spans(col_x, rect[0], rect[2], j)
+            spans = _spans(row_y, rect[1], rect[3], i)
+            cells.append(GridCell(i, j, spans, min(cols, n_cols - j), rect))
+    if len(cells) <= 1:  # a frame round a page or a note is not a table
+        return None
+    return Grid(_map_rect(table.bbox, _IDENTITY), n_rows, n_cols, cells)
 
 
-def _emit_row(
-    cells: list[tuple[str, Rect | None]], pos: int, out: list[str], boxes: list[Box]
-) -> int:
-    """Append one line; record a box per cell; return the offset of the next line."""
-    parts = []
-    start = pos
-    for i, (text, rect) in enumerate(cells):
-        if i:
-            start += 1  # the tab
-        if rect is not None:
-            boxes.append((start, start + len(text), *rect))
-        parts.append(text)
-        start += len(text)
-    out.append("\t".join(parts))
-    return start + 1  # the newline
+def _find_grids(page: pymupdf.Page) -> list[Grid]:
+    """Ruled tables of the page, in its displayed space (the reading space while read)."""
+    grids = (_grid_of(t) for t in page.find_tables(**_TABLE_OPTIONS).tables)
+    return [g for g in grids if g is not None]
 
 
 # ---------------------------------------------------------------------------------------
@@ -475,19 +287,21 @@ def _ocr_reason(
     return ocr_reason(settings, needs_ocr, blank, layer)
 
 
-def _ocr_read(page: pymupdf.Page, number: int, reason: str) -> tuple[Page, list[str]]:
+def _ocr_read(page: pymupdf.Page, number: int, reason: str) -> tuple[Page, list[str], list[Table]]:
     from extractor.ocr.reader import read_page_by_ocr
 
     return read_page_by_ocr(page, number, current_settings(), reason)
 
 
-def _ocr_unparsable(doc: pymupdf.Document, index: int, note: str) -> tuple[Page, list[str]]:
+def _ocr_unparsable(
+    doc: pymupdf.Document, index: int, note: str
+) -> tuple[Page, list[str], list[Table]]:
     """A page whose content MuPDF cannot parse may still render: try OCR on it."""
     try:
-        page, notes = _ocr_read(doc[index], index + 1, "unparsable")
+        page, notes, tables = _ocr_read(doc[index], index + 1, "unparsable")
     except MUPDF_ERRORS:
-        return Page(number=index + 1, text="", needs_ocr=True), [note]
-    return page, notes if page.text or notes else [note]
+        return Page(number=index + 1, text="", needs_ocr=True), [note], []
+    return page, notes if page.text or notes else [note], tables
 
 
 # ---------------------------------------------------------------------------------------
@@ -524,20 +338,29 @@ def _read_layout(
     to_shown: pymupdf.Matrix,
     number: int,
     notes: list[str],
-) -> tuple[str, list[Box]]:
-    """Row text of a page whose rotation is the reading turn; boxes mapped to the
-    page's displayed space with `to_shown` (unrotated → displayed)."""
-    chars = _reading_chars(raw, page.rotation_matrix)
+) -> tuple[PageLayout, list[Word]]:
+    """Row text and tables of a page whose rotation is the reading turn; boxes mapped to
+    the page's displayed space with `to_shown` (unrotated → displayed)."""
+    pieces = _pieces(_reading_chars(raw, page.rotation_matrix))
     try:
         grids = _find_grids(page)
     except Exception as exc:  # a table finder failure must not lose the page's text
         notes.append(f"第{number}页表格识别失败（{exc}），按普通文字读取")
         grids = []
-    outside = _place_chars(chars, grids)
-    return _render(_outside_lines(outside), grids, page.derotation_matrix * to_shown)
+    to_page = page.derotation_matrix * to_shown
+
+    def mapped(rect: Rect) -> Rect:
+        return _map_rect(rect, to_page)
+
+    layout = lay_out_page(pieces, grids, page=number, to_page=mapped, joiner="", source="pdf")
+    words = [Word(text=clean_line(p.text), box=mapped(p.rect)) for p in pieces]
+    return layout, words
 
 
-def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
+PageRead = tuple[Page, list[str], list[Table]]
+
+
+def _read_page(page: pymupdf.Page, number: int) -> PageRead:
     notes: list[str] = []
     raw, turn = _raw_chars(page)
     printable = sum(1 for ch, _ in raw if not ch["c"].isspace())
@@ -548,22 +371,23 @@ def _read_page(page: pymupdf.Page, number: int) -> tuple[Page, list[str]]:
     if note:
         notes.append(note)
     if needs_ocr or not printable:
-        return Page(number=number, text="", needs_ocr=needs_ocr), notes
+        return Page(number=number, text="", needs_ocr=needs_ocr), notes, []
     rotation, to_shown = page.rotation, page.rotation_matrix
     if turn != rotation:
         page.set_rotation(turn)
     try:
-        text, boxes = _read_layout(page, raw, to_shown, number, notes)
+        layout, words = _read_layout(page, raw, to_shown, number, notes)
     finally:
         if turn != rotation:
             page.set_rotation(rotation)
-    unmapped = text.count("\ufffd")
+    unmapped = layout.text.count("\ufffd")
     if unmapped:
         notes.append(f"第{number}页有{unmapped}个字符无法映射到 Unicode（显示为 \ufffd）")
-    return Page(number=number, text=text, boxes=boxes), notes
+    read = Page(number=number, text=layout.text, boxes=layout.boxes, words=words)
+    return read, notes, layout.tables
 
 
-def _read_page_safely(doc: pymupdf.Document, index: int) -> tuple[Page, list[str]]:
+def _read_page_safely(doc: pymupdf.Document, index: int) -> PageRead:
     """A page MuPDF cannot parse is kept, empty and marked for OCR, with a note."""
     number = index + 1
     try:
@@ -572,7 +396,7 @@ def _read_page_safely(doc: pymupdf.Document, index: int) -> tuple[Page, list[str
         note = f"第{number}页内容无法解析（{exc}），需要OCR（OCR 尚未启用）"
         if current_settings().enabled:
             return _ocr_unparsable(doc, index, note)
-        return Page(number=number, text="", needs_ocr=True), [note]
+        return Page(number=number, text="", needs_ocr=True), [note], []
 
 
 def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
@@ -583,17 +407,26 @@ def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
     if doc.is_repaired:
         notes.append("PDF 文件结构有损坏，已自动修复后读取，内容可能不完整")
     pages: list[Page] = []
+    tables: list[list[Table]] = []
     session = current_session()
     with doc:
         for index in range(doc.page_count):
-            page, page_notes = _read_page_safely(doc, index)
+            page, page_notes, page_tables = _read_page_safely(doc, index)
             pages.append(page)
+            tables.append(page_tables)
             notes.extend(page_notes)
             session.page_done(index + 1, doc.page_count, isinstance(page, OcrPage))
     if session.settings.enabled:
         from extractor.ocr.reader import finish_document
 
         finish_document(pages, notes, session.settings)
-    document = Document(doc_id=doc_id, path=str(path), sha256=sha256, pages=pages, notes=notes)
+    document = Document(
+        doc_id=doc_id,
+        path=str(path),
+        sha256=sha256,
+        pages=pages,
+        notes=notes,
+        tables=join_tables(pages, tables),
+    )
     session.documents.append(document)
     return document

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from extractor.layout import GridCell, Piece
 from extractor.normalize import squash
 from extractor.ocr.engines import Engine, RawLine
-from extractor.ocr.grid import GridCell
-from extractor.ocr.layout import Piece
 
 SHORT = 3  # characters
 UNSURE = 0.95

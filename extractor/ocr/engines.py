@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from extractor.layout import Mark
+
 Quad = np.ndarray  # 4 × 2 float array of corner points (x, y) in image pixels
 
 
@@ -32,20 +34,9 @@ class EngineUnavailable(RuntimeError):
     """The engine cannot run here; the message says what to install."""
 
 
-@dataclass
-class Word:
-    """A word (a single character for Chinese) of a line: its offsets in the line text,
-    its horizontal extent in image pixels and its confidence."""
-
-    start: int
-    end: int
-    x0: float
-    x1: float
-    confidence: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+# A word (a single character for Chinese) of a line: its offsets in the line text, its
+# horizontal extent in image pixels and its confidence.
+Word = Mark
 
 
 def locate_words(text: str, items: list[tuple[str, float, float, float]]) -> list[Word]:
@@ -234,7 +225,7 @@ class TesseractEngine(Engine):
 
 
 def _tesseract_line(words: list[dict[str, str]]) -> RawLine:
-    from extractor.ingest.pdf import join_cell_lines
+    from extractor.layout import join_cell_lines
 
     words = sorted(words, key=lambda w: int(w["left"]))
     x0 = min(int(w["left"]) for w in words)

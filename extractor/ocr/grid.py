@@ -19,21 +19,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from extractor.layout import GridCell
 from extractor.ocr.orient import binarize
 
 Rect = tuple[float, float, float, float]
 
 RULE_INCHES = 0.2  # shortest rule: longer than any character stroke, shorter than a row
 COVERED = 0.6  # share of a boundary that must be inked for it to count as printed
-
-
-@dataclass
-class GridCell:
-    row: int  # first elementary row and column it covers
-    col: int
-    rows: int  # how many it covers
-    cols: int
-    rect: Rect
 
 
 @dataclass

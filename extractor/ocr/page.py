@@ -18,9 +18,10 @@ import cv2
 import numpy as np
 import pymupdf
 
+from extractor.document import Table, Word
 from extractor.ocr.cells import CellRereader
 from extractor.ocr.engines import RawLine, get_engine
-from extractor.ocr.grid import Rules, Table, find_tables
+from extractor.ocr.grid import Rules, find_tables
 from extractor.ocr.layout import page_text
 from extractor.ocr.model import OcrLine, OcrPage, OcrStretch, PageOcr
 from extractor.ocr.orient import estimate_skew, settle_turn
@@ -88,8 +89,11 @@ def read_upright(view: View, settings: OcrSettings, dpi: float) -> Reading:
     return reading
 
 
-def ocr_page(page: pymupdf.Page, number: int, settings: OcrSettings, reason: str) -> OcrPage:
-    """Read a page by OCR. Raises EngineUnavailable when the engine cannot run."""
+def ocr_page(
+    page: pymupdf.Page, number: int, settings: OcrSettings, reason: str
+) -> tuple[OcrPage, list[Table]]:
+    """Read a page by OCR: the page and its ruled tables (cells with page boxes). Raises
+    EngineUnavailable when the engine cannot run."""
     started = time.perf_counter()
     view, dpi = render(page, settings.dpi, settings.max_side)
     reading = read_upright(view, settings, dpi)
@@ -97,7 +101,7 @@ def ocr_page(page: pymupdf.Page, number: int, settings: OcrSettings, reason: str
     reread = None
     if reading.lines:
         reread = CellRereader(get_engine(settings.engine, settings.threads), reading.clean)
-    laid = page_text(reading.lines, tables, view, reread)
+    laid = page_text(reading.lines, tables, view, reread, page=number)
     raw = reading.lines + (reread.reads if reread is not None else [])
     ocr = PageOcr(
         engine=settings.engine,
@@ -121,6 +125,8 @@ def ocr_page(page: pymupdf.Page, number: int, settings: OcrSettings, reason: str
             for s in laid.stretches
         ],
     )
+    words = [Word(text=ln.text, box=ln.bbox, confidence=ln.confidence) for ln in ocr.lines]
     del reading, view, reread
     release_memory()
-    return OcrPage(number=number, text=laid.text, boxes=laid.boxes, ocr=ocr)
+    read = OcrPage(number=number, text=laid.text, boxes=laid.boxes, words=words, ocr=ocr)
+    return read, laid.tables

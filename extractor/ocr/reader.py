@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from extractor.document import Page
+from extractor.document import Page, Table
 from extractor.errors import InputError
 from extractor.ocr.engines import EngineUnavailable
 from extractor.ocr.model import OcrPage
@@ -41,21 +41,26 @@ def ocr_reason(settings: OcrSettings, needs_ocr: bool, blank: bool, layer_text: 
 
 def read_page_by_ocr(
     page: object, number: int, settings: OcrSettings, reason: str
-) -> tuple[Page, list[str]]:
-    """OCR a PyMuPDF page; on failure an empty page that still needs OCR, with a note."""
+) -> tuple[Page, list[str], list[Table]]:
+    """OCR a PyMuPDF page: the page, notes and its tables; on failure an empty page that
+    still needs OCR, with a note."""
     from extractor.ocr.page import ocr_page
 
     why = REASON_WORDS.get(reason, reason)
     try:
-        read = ocr_page(page, number, settings, reason)  # type: ignore[arg-type]
+        read, tables = ocr_page(page, number, settings, reason)  # type: ignore[arg-type]
     except EngineUnavailable as exc:
-        return Page(number=number, text="", needs_ocr=True), [
-            f"第{number}页{why}，需要OCR，但 OCR 引擎不可用：{exc}"
-        ]
+        return (
+            Page(number=number, text="", needs_ocr=True),
+            [f"第{number}页{why}，需要OCR，但 OCR 引擎不可用：{exc}"],
+            [],
+        )
     except Exception as exc:  # one page the engine chokes on must not lose the document
-        return Page(number=number, text="", needs_ocr=True), [
-            f"第{number}页{why}，OCR 失败（{type(exc).__name__}: {exc}）"
-        ]
+        return (
+            Page(number=number, text="", needs_ocr=True),
+            [f"第{number}页{why}，OCR 失败（{type(exc).__name__}: {exc}）"],
+            [],
+        )
     notes: list[str] = []
     if read.ocr.turn:
         notes.append(f"第{number}页图像方向不正，已顺时针旋转{read.ocr.turn}°后识别")
@@ -66,7 +71,7 @@ def read_page_by_ocr(
             f"第{number}页已OCR（{settings.engine}），但没有识别出可读文字"
             "（图像可能空白、过于模糊或分辨率过低）"
         )
-    return read, notes
+    return read, notes, tables
 
 
 def page_ranges(numbers: list[int]) -> str:

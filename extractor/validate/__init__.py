@@ -14,6 +14,9 @@ from __future__ import annotations
 from extractor.document import Chunk, Document
 from extractor.models import DocumentResult
 from extractor.validate.accounts import check_accounts
+from extractor.validate.blanks import check_blanks
+from extractor.validate.criteria import check_criteria
+from extractor.validate.crosscheck import check_unpaid_but_executed
 from extractor.validate.document_rules import check_document
 from extractor.validate.funding import check_funding
 from extractor.validate.indicators import check_indicators
@@ -52,7 +55,10 @@ def validate_result(
     for project in result.projects:
         check_funding(ctx, project)
         check_indicators(ctx, project, regions.get(project.id))
+        check_blanks(ctx, project)
         check_totals(ctx, project)
+        check_unpaid_but_executed(ctx, project)
+        check_criteria(ctx, project)
     check_document(ctx, regions)
     check_narrative(ctx, prose_units(chunks))
     check_stated_figures(ctx)  # figures a model read, where sentence patterns found nothing

@@ -35,6 +35,7 @@ STANDARD_PARTS = frozenset({"fiscal", "carryover", "other"})
 def check_funding(ctx: Context, project: Project) -> None:
     """Run every funding rule on one project."""
     check_total_sum(ctx, project)
+    check_over_execution(ctx, project)
     for index, line in enumerate(project.funding):
         check_execution_rate(ctx, project, index, line)
         check_received_rate(ctx, project, index, line)
@@ -280,3 +281,50 @@ def check_score_above_weight(ctx: Context, project: Project, index: int, line: F
         found=line.score,
         span=line.span or project.span,
     )
+
+
+def _ceiling(line: FundingLine) -> float | None:
+    """What a line may spend: its 全年预算数 plus any amount carried in, or what actually
+    arrived (到位) when that is more. None without a budget (年初预算数 alone does not
+    count: adjustments during the year are normal)."""
+    if line.budget is None:
+        return None
+    candidates = [line.budget + (line.carried_in or 0)]
+    if line.received is not None:
+        candidates.append(line.received)
+    return max(candidates)
+
+
+def check_over_execution(ctx: Context, project: Project) -> None:
+    """全年执行数 above 全年预算数 (超预算支出), e.g. 186.816 spent of 176.77.
+
+    The 年度资金总额 line speaks for the block (its 本年财政拨款 row repeats the same
+    overrun); a block without a total line is checked line by line."""
+    rule = "funding.over_execution"
+    totals = [i for i, ln in enumerate(project.funding) if ln.source == "total"]
+    indices = totals or range(len(project.funding))
+    for index in indices:
+        line = project.funding[index]
+        if line.executed is None:
+            continue
+        ceiling = _ceiling(line)
+        if ceiling is None:
+            ctx.skip(rule)
+            continue
+        ctx.ran()
+        if line.executed <= ceiling or sums_agree(ceiling, [line.executed]):
+            continue
+        rate = f"（执行率 {fmt(line.execution_rate)}%）" if line.execution_rate is not None else ""
+        what = "全年预算数" if ceiling == line.budget else "可用资金（预算数加结转或到位数）"
+        ctx.flag(
+            rule,
+            project=project.id,
+            path=f"funding[{index}].executed",
+            message=(
+                f"全年执行数 {fmt(line.executed)} 超过{what} {fmt(ceiling)}{rate}，"
+                "超预算支出需说明原因"
+            ),
+            expected=f"≤ {fmt(ceiling)}",
+            found=line.executed,
+            span=line.span or project.span,
+        )

@@ -30,11 +30,17 @@ _BOUNDED_RATE = re.compile(
 _PERCENT_NAME = re.compile(r"率|满意度|覆盖面|比例|占比")
 
 
+_UNIT_COLUMN = re.compile(r"(?:度\s*量|计\s*量|指\s*标)\s*单\s*位")
+
+
 def check_indicators(ctx: Context, project: Project, region: Region | None) -> None:
     """Run every indicator rule on one project."""
     has_reason_column = deviation_column(ctx, project, region)
     formula_stated = _formula_stated(ctx, region)
+    unit_column = _unit_column(ctx, region)
     for index, indicator in enumerate(project.indicators):
+        if unit_column:
+            indicator = with_row_unit(indicator)
         check_score_above_weight(ctx, project, index, indicator)
         if has_reason_column:
             check_missing_deviation_reason(ctx, project, index, indicator)
@@ -42,6 +48,26 @@ def check_indicators(ctx: Context, project: Project, region: Region | None) -> N
         if formula_stated:
             check_formula(ctx, project, index, indicator)
         check_suspicious_value(ctx, project, index, indicator)
+        if not unit_column:
+            check_unit_mismatch(ctx, project, index, indicator)
+
+
+def _unit_column(ctx: Context, region: Region | None) -> bool:
+    """Whether the form prints units in a column of their own (度量单位 / 计量单位): the
+    unit is then printed once per row, for the 指标值 and the 完成值 alike."""
+    if region is None or not ctx.text:
+        return False
+    return _UNIT_COLUMN.search(ctx.text[region.start : region.end]) is not None
+
+
+def with_row_unit(indicator: Indicator) -> Indicator:
+    """A bare 完成值 in a form with a 度量单位 column has the row's unit (the target's)."""
+    target, actual = indicator.target, indicator.actual
+    if target is None or actual is None or actual.number is None or (actual.unit or "").strip():
+        return indicator
+    if not (target.unit or "").strip():
+        return indicator
+    return indicator.model_copy(update={"actual": actual.model_copy(update={"unit": target.unit})})
 
 
 def check_score_above_weight(
@@ -266,3 +292,31 @@ def check_suspicious_value(
             found=value.raw,
             span=indicator.span or project.span,
         )
+
+
+def check_unit_mismatch(ctx: Context, project: Project, index: int, indicator: Indicator) -> None:
+    """An actual printed as a bare number where its target has a unit ("9.954" against
+    "≤20万元", "100" against "≥98%"): 9.954 what? The figure cannot be compared with the
+    target, and a reader of the form cannot tell whether it meets it."""
+    rule = "indicator.unit_mismatch"
+    target, actual = indicator.target, indicator.actual
+    if target is None or actual is None or target.number is None or actual.number is None:
+        return
+    unit = (target.unit or "").strip()
+    if not unit:
+        return
+    ctx.ran()
+    if (actual.unit or "").strip():
+        return
+    ctx.flag(
+        rule,
+        project=project.id,
+        path=f"indicators[{index}].actual",
+        message=(
+            f"“{indicator.name}”实际完成值 {actual.raw} 没有单位，"
+            f"而指标值 {target.raw} 的单位是 {unit}"
+        ),
+        expected=unit,
+        found=actual.raw,
+        span=indicator.span or project.span,
+    )

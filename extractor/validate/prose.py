@@ -19,8 +19,13 @@ from extractor.document import Chunk, Document
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
 
 MONEY_UNITS: dict[str, float] = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
-COUNT_UNITS = ("万人次", "人次", "万人", "人", "户", "家", "件", "次", "张", "份", "个", "条")
-_UNIT_ALT = "|".join(["亿元", "万元", "元", *COUNT_UNITS, "%", "分"])
+COUNT_UNITS = (
+    *("万人次", "人次", "万人", "人", "户", "家", "件", "场次", "次", "张", "份", "个", "条"),
+    *("场", "名", "项", "所", "台", "套", "辆", "批", "期", "篇", "册", "处", "座"),
+    *("亩", "公里", "平方米", "吨"),
+)
+# Longest first, so "场次" is not read as "场" and "万人次" not as "万人".
+_UNIT_ALT = "|".join(sorted(["亿元", "万元", "元", *COUNT_UNITS, "%", "分"], key=len, reverse=True))
 FIGURE = re.compile(rf"(?<![\d.])(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?({_UNIT_ALT})?")
 # Where a figure's label (the words naming it) stops, looking back.
 _LABEL_STOP = re.compile(r"[，,。；;：:、（）()\[\]【】“”\"\n]|\d")
@@ -116,13 +121,30 @@ def clean(raw: str, base: int) -> tuple[str, list[int]]:
     return text, offsets
 
 
+_SENTENCE_END = "。！？!?；;：:"
+
+
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, paragraph) split at blank lines and page breaks."""
+    """(offset, paragraph) split at blank lines, and at page breaks that end a sentence:
+    a sentence running over a page break ("占本年支出合计的\f100.00%。与上年相比…")
+    stays one paragraph."""
     pos = 0
+    start: int | None = None
     for part in re.split(r"(\n[ \t\u3000]*\n+|\f)", text):
-        if part and not re.fullmatch(r"\n[ \t\u3000]*\n+|\f", part) and part.strip():
-            yield pos, part
+        separator = re.fullmatch(r"\n[ \t\u3000]*\n+|\f", part) is not None
+        if separator:
+            continues = part == "\f" and start is not None
+            if continues and not text[start:pos].rstrip().endswith(tuple(_SENTENCE_END)):
+                pos += len(part)
+                continue
+            if start is not None and text[start:pos].strip():
+                yield start, text[start:pos]
+            start = None
+        elif part:
+            start = pos if start is None else start
         pos += len(part)
+    if start is not None and text[start:pos].strip():
+        yield start, text[start:pos]
 
 
 def _rows(paragraph: str) -> Iterator[tuple[int, str]]:

@@ -21,6 +21,7 @@ CONVENTIONAL_TOTAL = 100.0
 def check_totals(ctx: Context, project: Project) -> None:
     check_weight_sum(ctx, project)
     check_score_sum(ctx, project)
+    check_total_above_weight(ctx, project)
     for index, subtotal in enumerate(project.subtotals):
         check_subtotal(ctx, project, index, subtotal)
 
@@ -57,6 +58,30 @@ def check_score_sum(ctx: Context, project: Project) -> None:
     if total is None or not project.indicators:
         return
     _check_sum(ctx, project, "score", total, ("得分", "总得分"), "", total_is_expected=False)
+
+
+def check_total_above_weight(ctx: Context, project: Project) -> None:
+    """A 总分 score above the 总分 weight (100.37 of 100): some row or the funding score
+    went over its weight, and the form's result is out of range."""
+    rule = "total.score_above_weight"
+    score, weight = project.total.score, project.total.weight
+    if score is None:
+        return
+    if weight is None:
+        ctx.skip(rule)
+        return
+    ctx.ran()
+    if score <= weight + 1e-9:
+        return
+    ctx.flag(
+        rule,
+        project=project.id,
+        path="total.score",
+        message=f"总得分 {fmt(score)} 高于总分值 {fmt(weight)}",
+        expected=f"≤ {fmt(weight)}",
+        found=score,
+        span=project.span,
+    )
 
 
 def _check_sum(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from eval.align import align_document
 from eval.flags import map_flag, match_flags
 from eval.results import FlagCounts
@@ -106,3 +108,83 @@ def test_no_flags_anywhere_is_perfect_and_none_predicted_is_zero_recall() -> Non
     report = score_documents([DocumentInput(golden=golden, pred=as_prediction(golden))])
     assert report.flags.overall.recall == 0.0
     assert report.flags.overall.f1 == 0.0
+
+
+def _warning(rule: str, project: str | None, path: str, **kw: object) -> Flag:
+    return Flag(rule=rule, severity="warning", project=project, path=path, message="…", **kw)
+
+
+def test_info_and_extraction_flags_are_counted_not_scored() -> None:
+    golden = sample_golden()
+    golden.expected_flags = [
+        ExpectedFlag(rule="funding.score", project="p1", path="funding[0].score")
+    ]
+    flags = [
+        _flag("funding.score", "p1", "funding[0].score"),
+        Flag(rule="indicator.x", severity="info", project="p1", path="total.score", message="…"),
+        Flag(
+            rule="ocr.low_confidence",
+            severity="warning",
+            project="p1",
+            path="total.score",
+            message="…",
+        ),
+    ]
+    report = score_documents([DocumentInput(golden=golden, pred=as_prediction(golden, flags))])
+    counts = report.flags.overall
+    assert (counts.matched, counts.predicted, counts.unscored) == (1, 1, 2)
+    assert counts.precision == 1.0
+    assert [i.rule for i in report.flags.issues] == []
+
+
+def test_narrative_flag_on_a_table_field_must_name_that_field() -> None:
+    golden = sample_golden()
+    golden.expected_flags = [
+        ExpectedFlag(rule="narrative.conflict", project="p1", path="indicators[3].score")
+    ]
+    alignment = align_document(golden.projects, golden.projects)
+    wrong_field = as_prediction(
+        golden, [_warning("narrative.conflict", "p1", "indicators[2].score")]
+    )
+    unplaced = as_prediction(golden, [_warning("narrative.conflict", None, "narrative")])
+    right = as_prediction(golden, [_warning("narrative.conflict", "p1", "indicators[3].score")])
+    for pred, matched in ((wrong_field, 0), (unplaced, 0), (right, 1)):
+        assert len(match_flags(golden, pred, alignment).matched) == matched
+
+
+def test_narrative_flag_on_narrative_must_be_about_the_notes_figures() -> None:
+    golden = sample_golden()
+    note = "市民热线: 第四部分 391 件, 附件报告 386 件"
+    golden.expected_flags = [ExpectedFlag(rule="narrative.conflict", path="narrative", note=note)]
+    alignment = align_document(golden.projects, golden.projects)
+
+    def matched(**kw: object) -> int:
+        pred = as_prediction(golden, [_warning("narrative.conflict", None, "narrative", **kw)])
+        return len(match_flags(golden, pred, alignment).matched)
+
+    assert matched(expected=391.0, found=386.0) == 1
+    assert matched(expected=[42.62, 90.5], found=[142.95, 363.69]) == 0  # other figures
+    assert matched(found=["市民热线"]) == 1  # a word of the note
+    assert matched() == 1  # a flag without figures: the rule decides
+
+
+def test_validator_on_golden_records(tmp_path: Path) -> None:
+    from eval.harness import add_validator_on_golden
+    from extractor.pipeline import load_document
+
+    golden = sample_golden()  # p1 prints 得分 9.5 for 20 × 47.12 % = 9.42
+    golden.expected_flags = [
+        ExpectedFlag(rule="funding.score", project="p1", path="funding[0].score"),
+        ExpectedFlag(rule="total.weight_sum", project="p2", path="total.weight"),
+        ExpectedFlag(rule="narrative.sum", path="narrative", note="100 ≠ 60 + 30"),
+    ]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "doc_a.txt").write_text("收入合计 100 万元，其中：财政拨款 60 万元、其他 30 万元。\n")
+    report = score_documents([DocumentInput(golden=golden, pred=as_prediction(golden))])
+    add_validator_on_golden(report, tmp_path, [golden], load_document)
+    on_golden = report.flags.on_golden
+    assert on_golden is not None
+    assert (on_golden.expected, on_golden.matched) == (3, 3)
+    assert report.document("doc_a").flags_on_golden == on_golden
+    assert report.flags.overall.matched == 0  # the prediction itself raised nothing

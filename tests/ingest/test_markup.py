@@ -217,3 +217,46 @@ def test_bad_input_raises_input_error(
         path.write_bytes(data)
     with pytest.raises(InputError, match=reason):
         _read(path)
+
+
+def test_html_tables_are_kept_as_grids_with_spans(tmp_path: Path) -> None:
+    text = (
+        "# 项目支出绩效自评表\n\n"
+        '<table><tr><td rowspan="2">一级指标</td><td colspan="2">指标</td></tr>'
+        "<tr><td>三级指标</td><td>分值</td></tr>"
+        "<tr><td>产出指标</td><td>培训人次</td><td>10</td></tr></table>\n"
+    )
+    doc = _read(_write(tmp_path, "form.md", text))
+    (table,) = doc.tables
+    assert (table.n_rows, table.n_cols, table.source) == (3, 3, "markup")
+    assert table.title == ["项目支出绩效自评表"]
+    cells = {(c.row, c.col): c for c in table.cells}
+    assert (cells[(0, 0)].row_span, cells[(0, 1)].col_span) == (2, 2)
+    assert (0, 2) not in cells and (1, 0) not in cells  # covered positions
+    for cell in table.cells:
+        assert doc.pages[0].text[cell.start : cell.end] == cell.text
+    assert table.grid()[1][0] is cells[(0, 0)]
+
+
+def _table_html(rows: list[list[str]]) -> str:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table>{body}</table>"
+
+
+def test_a_table_split_without_its_header_is_joined_across_a_page_marker(tmp_path: Path) -> None:
+    head = [["一级指标", "三级指标", "分值"], ["产出指标", "培训人次", "10"]]
+    tail = [["效益指标", "群众知晓率", "20"]]
+    text = f"绩效自评表\n{_table_html(head)}\n<!-- page 2 -->\n2\n{_table_html(tail)}\n"
+    doc = _read(_write(tmp_path, "form.md", text))
+    (table,) = doc.tables
+    assert table.n_rows == 3 and table.pages == [1, 2]
+    assert [c.text for c in table.rows()[2]] == ["效益指标", "群众知晓率", "20"]
+
+
+def test_a_titled_or_new_form_table_is_not_joined(tmp_path: Path) -> None:
+    one = [["一级指标", "三级指标", "分值"], ["产出指标", "培训人次", "10"]]
+    two = [["项目名称", "道路养护", ""], ["一级指标", "三级指标", "分值"]]
+    text = f"{_table_html(one)}\n\n{_table_html(two)}\n表二\n{_table_html(one)}"
+    doc = _read(_write(tmp_path, "form.md", text))
+    assert len(doc.tables) == 3
+    assert doc.tables[2].title == ["表二"]

@@ -11,7 +11,8 @@ import pytest
 from extractor.document import Document
 from extractor.errors import InputError
 from extractor.ingest import pdf as pdf_reader
-from extractor.ingest.pdf import fix_compat_ideographs, join_cell_lines, read_pdf
+from extractor.ingest.pdf import read_pdf
+from extractor.layout import fix_compat_ideographs, join_cell_lines
 from tests.fixtures import make_pdfs as mk
 
 DOCS = Path(__file__).resolve().parents[2] / "golden" / "docs"
@@ -263,3 +264,60 @@ def test_truncated_pdf_is_repaired_with_a_note(tmp_path: Path) -> None:
     doc = _read(tmp_path / "cut.pdf")
     assert any("已自动修复" in n for n in doc.notes)
     assert "医疗保障专项经费" in doc.pages[0].text
+
+
+@pytest.mark.parametrize(("prefix", "title", "occurrence"), FORMS[:3])
+def test_ruled_form_is_kept_as_a_grid(
+    tmp_path: Path, prefix: str, title: str, occurrence: int
+) -> None:
+    header, source = _form(prefix, title, occurrence)
+    layout = mk.write_form_pdf(tmp_path / "form.pdf", source, title_lines=header)
+    doc = _read(tmp_path / "form.pdf")
+    (table,) = doc.tables
+    assert table.title == header[-5:] and table.pages == [1] and table.source == "pdf"
+    starts = sorted({cell.col for cell in layout.cells})  # columns with a rule of their own
+    got = {(c.row, c.col): c for c in table.cells}
+    assert len(got) == len(layout.cells)
+    for cell in layout.cells:
+        read = got[(cell.row, starts.index(cell.col))]
+        assert read.row_span == cell.rowspan
+        covered = [c for c in starts if cell.col <= c < cell.col + cell.colspan]
+        assert read.col_span == len(covered)
+        assert _squash(read.text) == _squash(cell.text)
+        # the cell points at where its text was written and at the drawn box
+        assert doc.pages[0].text[read.start : read.end] == read.text
+        assert read.box == pytest.approx(cell.rect, abs=0.5)
+
+
+def test_a_form_over_two_pages_is_one_table(tmp_path: Path) -> None:
+    header, source = _form("000", "项目支出绩效自评表", 1)
+    doc_pdf = pymupdf.open()
+    cut = len(source) // 2
+    widths = mk.column_widths(mk.plan_cells(source), len(source[0]))  # one table, two pages
+    mk.add_form_page(doc_pdf, source[:cut], title_lines=header, widths=widths)
+    mk.add_form_page(doc_pdf, source[cut:], title_lines=["- 2 -"], widths=widths)
+    mk.save_pdf(doc_pdf, tmp_path / "two.pdf")
+    doc = _read(tmp_path / "two.pdf")
+    (table,) = doc.tables
+    assert table.pages == [1, 2] and table.title == header[-5:]
+    assert "续接" in table.notes[0]
+    texts = ["".join(c.text.split()) for c in table.cells]
+    assert _squash(source[-1][-1] or next(c for c in reversed(source[-1]) if c)) in texts
+    assert {c.page for c in table.cells} == {1, 2}
+
+
+def test_a_title_at_the_foot_of_a_page_belongs_to_the_next_table(tmp_path: Path) -> None:
+    header, source = _form("002", "2022年特定目标类项目绩效目标表", 0)
+    doc_pdf = pymupdf.open()
+    mk.add_form_page(
+        doc_pdf, source, title_lines=header, after_lines=["下一张表的标题：项目支出绩效目标表"]
+    )
+    mk.add_form_page(doc_pdf, source, title_lines=[])
+    mk.save_pdf(doc_pdf, tmp_path / "two.pdf")
+    doc = _read(tmp_path / "two.pdf")
+    first, second = doc.tables
+    assert (
+        first.pages == [1]
+        and second.pages == [2]
+        and second.title == ["下一张表的标题：项目支出绩效目标表"]
+    )

@@ -11,11 +11,12 @@ import pymupdf
 import pytest
 
 from extractor.document import Document
+from extractor.layout import Piece, split_piece
 from extractor.models import DocumentResult, Indicator, Project, Source, Span, Value
 from extractor.ocr.annotate import annotate_ocr, span_box
 from extractor.ocr.engines import RawLine
 from extractor.ocr.grid import find_tables
-from extractor.ocr.layout import Piece, page_text, split_piece
+from extractor.ocr.layout import page_text
 from extractor.ocr.model import OcrLine, OcrPage, OcrStretch, PageOcr
 from extractor.ocr.orient import estimate_skew, lies_sideways
 from extractor.ocr.quality import garbage_layer

@@ -134,9 +134,58 @@ def test_funding_score_above_weight_is_a_warning_not_a_score_error() -> None:
     # 000: 10 × 105.68 % = 10.57, not capped
     over = line(budget=176.77, executed=186.816, execution_rate=105.68, weight=10, score=10.57)
     report = run(project(funding=[over]))
-    assert rules(report) == [("funding.score_above_weight", "p1", "funding[0].score")]
-    assert report.flags[0].severity == "warning"
-    assert "10.57" in report.flags[0].message and "10" in report.flags[0].message
+    assert ("funding.score_above_weight", "p1", "funding[0].score") in rules(report)
+    assert "funding.score" not in rule_ids(report)
+    flag = next(f for f in report.flags if f.rule == "funding.score_above_weight")
+    assert flag.severity == "warning"
+    assert "10.57" in flag.message and "10" in flag.message
+
+
+# --- funding.over_execution ---------------------------------------------------------
+
+
+def test_over_execution_000_special_funds() -> None:
+    # 000 医疗保障专项经费: 全年执行数 186.816 above 全年预算数 176.77; the 本年财政拨款 row
+    # repeats the overrun but the block is reported once, on the total line.
+    funding = _standard(
+        {"budget": 176.77, "executed": 186.816, "execution_rate": 105.68},
+        {"budget": 176.77, "executed": 186.816},
+    )
+    report = run(project(funding=funding))
+    over = [f for f in report.flags if f.rule == "funding.over_execution"]
+    assert [(f.project, f.path) for f in over] == [("p1", "funding[0].executed")]
+    assert over[0].severity == "warning"
+    assert "186.816" in over[0].message and "176.77" in over[0].message
+    assert "105.68%" in over[0].message
+
+
+def test_within_budget_carry_over_or_receipts_passes() -> None:
+    within = [line(budget=10, executed=9.954), line(budget=0.26, executed=0.26)]
+    for funding in (within[:1], within[1:]):
+        assert "funding.over_execution" not in rule_ids(run(project(funding=funding)))
+    # 004: 本年度安排 307.93 plus 上年结转 993.3; a 财政支出绩效报告表 spends what arrived.
+    carried = line(carried_in=993.3, budget=307.93, received=1301.23, executed=1096.35)
+    arrived = line(budget=100, received=120, executed=110)
+    for funding in ([carried], [arrived]):
+        assert "funding.over_execution" not in rule_ids(run(project(funding=funding)))
+
+
+def test_over_execution_rounding_and_no_budget() -> None:
+    # A total printed to 2 decimals may sit one unit off its parts' sum.
+    assert "funding.over_execution" not in rule_ids(
+        run(project(funding=[line(budget=20.51, executed=20.52)]))
+    )
+    # Only 年初预算数 printed: in-year adjustments are normal, nothing to compare with.
+    report = run(project(funding=[line(initial_budget=10, executed=12)]))
+    assert "funding.over_execution" not in rule_ids(report)
+    assert report.skipped["funding.over_execution"] == 1
+
+
+def test_over_execution_without_total_line_checks_each_line() -> None:
+    funding = [line("基本支出", budget=100, executed=100), line("项目支出", budget=50, executed=80)]
+    assert rules(run(project(funding=funding))) == [
+        ("funding.over_execution", "p1", "funding[1].executed")
+    ]
 
 
 def test_funding_score_skipped_without_weight() -> None:

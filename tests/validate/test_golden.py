@@ -1,6 +1,7 @@
 """Validate every golden file that exists (as a DocumentResult, ignoring
-expected_flags). Accuracy against expected_flags is the eval harness's business; this
-only checks that validation runs, is fast, and emits well-formed flags."""
+expected_flags): validation runs, is fast, emits well-formed flags whose paths name real
+fields; and on the golden's own records every warning/error flag is one the golden
+expects (each with its reason) and every expected flag is raised."""
 
 from __future__ import annotations
 
@@ -12,14 +13,27 @@ from pathlib import Path
 import pytest
 
 from extractor.document import Document, Page
-from extractor.models import DocumentResult
+from extractor.models import DocumentResult, GoldenDocument
 from extractor.validate import RULES, validate_result
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 PATHS = re.compile(
     r"^(narrative|projects|total\.(weight|score)|subtotals\[\d+\]\.(weight|score)"
-    r"|funding\[\d+\]\.\w+|indicators\[\d+\]\.(score|target|actual|name))$"
+    r"|funding\[\d+\]\.\w+|indicators\[\d+\]\.(score|weight|target|actual|name)"
+    r"|accounts\[\d+\]\.rows\[\d+\]\.values\[\d+\])$"
 )
+_INDEXED = re.compile(r"^(indicators|funding|subtotals)\[(\d+)\]\.(\w+)$")
+
+
+def _names_a_field(result: DocumentResult, project_id: str, path: str) -> bool:
+    """The path resolves on the flagged project: index in range, field of the record."""
+    project = next(p for p in result.projects if p.id == project_id)
+    match = _INDEXED.match(path)
+    if match is None:
+        return path.startswith(("total.", "narrative", "projects"))
+    records = getattr(project, match.group(1))
+    index = int(match.group(2))
+    return index < len(records) and match.group(3) in type(records[index]).model_fields
 
 
 def _golden_files() -> list[Path]:
@@ -54,9 +68,29 @@ def test_golden_file_validates(path: Path) -> None:
         assert flag.severity == RULES[flag.rule].severity
         assert PATHS.match(flag.path), flag.path
         assert flag.project is None or flag.project in ids
+        if flag.project is not None:
+            assert _names_a_field(result, flag.project, flag.path), (flag.project, flag.path)
         assert flag.message
     assert report.checks_run > 0
     assert elapsed < 1.0  # milliseconds in practice; generous for slow CI machines
     print(
         f"{path.stem}: {len(report.flags)} flags {report.by_severity()}, skipped {report.skipped}"
     )
+
+
+@pytest.mark.parametrize("path", _golden_files(), ids=lambda p: p.stem)
+def test_golden_records_raise_exactly_the_expected_flags(path: Path) -> None:
+    """The validator alone, on records a person wrote: nothing the golden does not
+    expect (at warning/error), nothing it expects missing. A new warning/error rule that
+    fires on a bundled report needs a reason in the golden, or the info severity."""
+    from eval.align import align_document
+    from eval.flags import match_flags, scored_flags
+
+    golden = GoldenDocument.model_validate_json(path.read_text(encoding="utf-8"))
+    result = _load(path)
+    result.flags = validate_result(result, _source(result)).flags
+    matched = match_flags(golden, result, align_document(golden.projects, result.projects))
+    unexpected = [(m.flag.rule, m.flag.project, m.path, m.flag.message) for m in matched.unexpected]
+    missed = [(f.rule, f.project, f.path, f.note[:60]) for f in matched.missed]
+    assert not unexpected and not missed, {"unexpected": unexpected, "missed": missed}
+    assert len(scored_flags(result)) == len(golden.expected_flags)

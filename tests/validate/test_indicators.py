@@ -192,3 +192,62 @@ def test_plausible_values_pass() -> None:
 def test_funding_line_does_not_confuse_indicator_rules() -> None:
     p = project(funding=[line(weight=10, score=10)], indicators=[ind(weight=10, score=10)])
     assert run(p).flags == []
+
+
+# --- indicator.unit_mismatch --------------------------------------------------------
+
+
+def test_actual_without_the_targets_unit_000() -> None:
+    # 000 固定资产采购 "≤20万元" → "9.954"; 离退休人员一次性奖励 "≥98%" → "100"
+    p = project(
+        indicators=[
+            ind("项目成本", target=value("≤20万元", 20, "万元", "≤"), actual=value("9.954", 9.954)),
+            ind("退休人员满意度", target=value("≥98%", 98, "%", "≥"), actual=value("100", 100)),
+        ]
+    )
+    report = run(p)
+    found = [(f.rule, f.path) for f in report.flags if f.rule == "indicator.unit_mismatch"]
+    assert found == [
+        ("indicator.unit_mismatch", "indicators[0].actual"),
+        ("indicator.unit_mismatch", "indicators[1].actual"),
+    ]
+    flag = report.flags[0]
+    assert flag.severity == "warning" and "9.954" in flag.message and "万元" in flag.message
+
+
+def test_units_present_or_nothing_to_compare_pass() -> None:
+    rows = [
+        # a 度量单位 column's unit joins both values (DOMAIN: "1236" + "户")
+        ind(
+            "受益户数", target=value("≥1236户", 1236, "户", "≥"), actual=value("1300户", 1300, "户")
+        ),
+        # a bare target and a bare actual: no unit to miss
+        ind("前台业务受理", target=value("≥14000", 14000, None, "≥"), actual=value("15000", 15000)),
+        # a qualitative actual is not a bare number
+        ind("短信提醒", target=value("≥1050000条", 1050000, "条", "≥"), actual=value("完成")),
+        # the actual as a bound in the target's unit
+        ind(
+            "系统正常运行率", target=value("≥99%", 99, "%", "≥"), actual=value("≥99%", 99, "%", "≥")
+        ),
+    ]
+    assert "indicator.unit_mismatch" not in rule_ids(run(project(indicators=rows)))
+
+
+def test_a_unit_column_gives_a_bare_actual_the_rows_unit() -> None:
+    # 广东-style forms print 指标性质 | 指标值 | 度量单位 | 实际完成值: "≥ 90 % 93" is 93 %.
+    text = (
+        "项目名称\t测试项目\n"
+        "三级指标\t指标性质\t指标值\t度量单位\t实际完成值\t分值\t得分\n"
+        "群众满意度\t≥\t90\t%\t93\t10\t10\n成本控制\t≤\t100\t万元\t120\t10\t10\n"
+    )
+    rows = [
+        ind("群众满意度", target=value("≥90%", 90, "%", "≥"), actual=value("93", 93)),
+        ind("成本控制", target=value("≤100万元", 100, "万元", "≤"), actual=value("120", 120)),
+    ]
+    p = project(name="测试项目", indicators=rows)
+    report = run(p, text=text)
+    assert "indicator.unit_mismatch" not in rule_ids(report)
+    # and the bare 120 is compared as 120 万元: a missed ceiling with full marks
+    assert ("indicator.target_not_met", "p1", "indicators[1].score") in rules(report)
+    # without the column the same records are missing units
+    assert rule_ids(run(p)).count("indicator.unit_mismatch") == 2

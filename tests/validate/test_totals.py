@@ -139,3 +139,30 @@ def test_subtotal_without_rows_is_skipped() -> None:
     report = run(p)
     assert "subtotal.weight_sum" not in rule_ids(report)
     assert report.skipped["subtotal.weight_sum"] == 1
+
+
+# --- total.score_above_weight -------------------------------------------------------
+
+
+def test_total_score_above_total_weight_000() -> None:
+    # 000 医疗保障专项经费: 89.8 from the rows + 10.57 funding = 100.37 of 100
+    rows = [ind("项目成本", 10, 9.8), ind("其他", 80, 80)]
+    p = project(
+        funding=[line(weight=10, score=10.57, budget=176.77, executed=186.816)],
+        indicators=rows,
+        total=Total(weight=100, score=100.37),
+    )
+    report = run(p)
+    above = [f for f in report.flags if f.rule == "total.score_above_weight"]
+    assert [(f.project, f.path) for f in above] == [("p1", "total.score")]
+    assert above[0].severity == "warning" and above[0].message == "总得分 100.37 高于总分值 100"
+    assert "total.score_sum" not in rule_ids(report)  # it adds up; it is only too high
+
+
+def test_total_score_within_weight_or_without_weight() -> None:
+    assert "total.score_above_weight" not in rule_ids(
+        run(project(indicators=[ind("a", 100, 100)], total=Total(weight=100, score=100)))
+    )
+    report = run(project(indicators=[ind("a", None, 91.66)], total=Total(score=91.66)))
+    assert "total.score_above_weight" not in rule_ids(report)
+    assert report.skipped["total.score_above_weight"] == 1

@@ -9,10 +9,11 @@ from extractor.backends.rules.funding import (
     read_funding_table,
     read_target_funding,
 )
+from extractor.backends.rules.grid import GridReader
 from extractor.backends.rules.header import read_header, report_year
 from extractor.backends.rules.indicators import IndicatorBlock, ScoringRows, TemplateRows
 from extractor.document import Chunk, Document
-from extractor.models import Project
+from extractor.models import Flag, Project
 from extractor.normalize import normalize_text, squash
 from extractor.rows import read_rows
 
@@ -31,6 +32,27 @@ def scoring_name_from_title(title: str) -> str | None:
     return m.group(1) if m and m.group(1) else None
 
 
+_KIND_NAMES = {
+    "project_self_evaluation": "项目支出绩效自评表",
+    "department_self_evaluation": "部门整体支出绩效自评表",
+    "project_target": "项目绩效目标表",
+    "department_target": "部门整体支出绩效目标表",
+    "evaluation_scoring": "评价评分表",
+}
+
+
+def _kind_flag(chunk: Chunk) -> Flag:
+    """The form printed no title and the document did not say: its columns decided."""
+    name = _KIND_NAMES.get(chunk.form or "", chunk.form or "")
+    return Flag(
+        rule="reader.form_kind",
+        severity="info",
+        path="form",
+        message=f"表格没有标题，按表头的列判断为{name}",
+        found=chunk.form,
+    )
+
+
 class RulesBackend:
     name = "rules"
 
@@ -40,11 +62,18 @@ class RulesBackend:
         rows = read_rows(chunk.text, base=chunk.start)
         context_rows = read_rows(chunk.context)
         header = read_header(rows, chunk.title, chunk.context)
-        if chunk.form == "evaluation_scoring":
-            block: IndicatorBlock = ScoringRows(document.locate).read(rows)
+        grid = GridReader(document, chunk).read() if chunk.parts else None
+        flags: list[Flag] = []
+        block: IndicatorBlock
+        if grid is not None and grid.block.indicators:
+            block, flags = grid.block, grid.flags
+        elif chunk.form == "evaluation_scoring":
+            block = ScoringRows(document.locate).read(rows)
         else:
             block = TemplateRows(document.locate).read(rows)
-        if chunk.form in ("project_target", "department_target"):
+        if grid is not None and grid.funding:
+            funding = grid.funding
+        elif chunk.form in ("project_target", "department_target"):
             funding = read_target_funding(rows, document.locate)
         else:
             funding = read_funding_table(rows, document.locate)
@@ -78,4 +107,7 @@ class RulesBackend:
             total=block.total,
             span=document.locate(chunk.start, chunk.end),
         )
+        project.reader_flags.extend(flags)
+        if chunk.form_by == "columns":
+            project.reader_flags.append(_kind_flag(chunk))
         return [project]

@@ -1,0 +1,599 @@
+"""The grid reader: a form kept as a table (PDF, Markdown/HTML, OCR grid), read by its
+header.
+
+The indicator header (one or two rows, merged cells) says what each column holds
+(`extractor.headers`); every row below it is read column by column: a merged 一级/二级
+label (or one printed once and left blank below) carries down, a 度量单位 column joins
+the target and the actual, a 指标性质 column gives the target's sign, number columns are
+read as numbers (OCR specks cleaned, with a note). A blank cell is null: nothing moves
+into it from a neighbour. A column the vocabulary does not know is reported and its
+cells are never read into another field. The funding block above is read the same way
+by its own header (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 …), or as
+label–amount pairs where a target form prints no header (two blocks side by side too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.backends.rules.indicators import IndicatorBlock, TemplateRows, repair_level1
+from extractor.backends.rules.labels import (
+    DEFAULT_LEVEL1,
+    FUNDING_ROW,
+    LEVEL1,
+    family_of_level2,
+    level2_of,
+)
+from extractor.backends.rules.numbers import Reading, read_number
+from extractor.chunk import TOTAL_ROW
+from extractor.document import Chunk, Document, Table, TableCell
+from extractor.headers import (
+    IndicatorHeader,
+    find_indicator_header,
+    funding_meaning,
+    funding_source,
+    is_indicator_header_row,
+    label_key,
+)
+from extractor.models import Flag, FundingLine, Indicator, Span, Total, Value
+from extractor.normalize import (
+    normalize_text,
+    parse_value,
+    split_weight,
+    squash,
+    strip_indicator_prefix,
+)
+from extractor.rows import Cell, Row
+
+_NOT_APPLICABLE = "本指标不适用"
+_SUBTOTAL = re.compile(r"^(得分)?小计")
+_FOOTER = re.compile(
+    r"^(其他说明|其他需要说明|备注|说明|填报说明|评价结论|总体评价|存在问题|主要问题|改进|审核意见)"
+)
+_WEIGHT_IN_HEADER = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]")
+_QUALITATIVE = re.compile(r"^(定性|定量|正向|反向)")
+_BLOCK = re.compile(r"^(年度)?绩效指标$|^指标$")
+_NAMED = re.compile(r"^指标\d+[:：]")
+# A cell that is a value, not a name: "≤176.77万元", "100%", "12次", "98"
+_VALUE_LIKE = re.compile(r"^([≥≤=<>]|>=|<=)|^\d+(\.\d+)?(%|[万亿千]?[元人次户家个项件天]|分)?$")
+NUMBER_FIELDS = ("weight", "score")
+FIELD_NAMES = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "nature": "指标性质",
+    "target": "指标值",
+    "unit": "度量单位",
+    "actual": "完成值",
+    "weight": "分值",
+    "score": "得分",
+    "reason": "偏差原因",
+}
+
+
+@dataclass
+class GridRow:
+    """One row of a table: the cell covering each column (merged cells too)."""
+
+    table: Table
+    index: int
+    covering: list[TableCell | None]
+
+    def own(self, col: int) -> TableCell | None:
+        cell = self.covering[col] if col < len(self.covering) else None
+        return cell if cell is not None and cell.row == self.index else None
+
+    def own_cells(self) -> list[TableCell]:
+        seen: list[TableCell] = []
+        for col in range(len(self.covering)):
+            cell = self.own(col)
+            if cell is not None and cell not in seen:
+                seen.append(cell)
+        return seen
+
+    def text(self, cols: list[int], own: bool = True) -> str:
+        """The texts of the distinct cells that start in `cols`, joined: a cell merged
+        over several columns belongs to the column it starts in."""
+        parts: list[TableCell] = []
+        for col in cols:
+            cell = self.own(col) if own else self.covering[col]
+            if cell is not None and cell.col in cols and cell not in parts and cell.text.strip():
+                parts.append(cell)
+        return "".join(c.text for c in parts)
+
+    def first_text(self) -> str:
+        return next((squash(c.text) for c in self.own_cells() if c.text.strip()), "")
+
+
+def _norm(text: str) -> str:
+    return squash(normalize_text(text).text)
+
+
+def _as_row(document: Document, row: GridRow) -> Row:
+    """A grid row as row text's `Row` (for the content reader), with document offsets."""
+    cells = []
+    for cell in row.own_cells():
+        start = document.offset(cell.page, cell.start)
+        cells.append(Cell(cell.text, start, start + len(cell.text)))
+    start = min((c.start for c in cells), default=0)
+    end = max((c.end for c in cells), default=0)
+    return Row(
+        cells=cells, start=start, end=end, is_table=True, raw="\t".join(c.text for c in cells)
+    )
+
+
+def grid_rows(table: Table, first: int, last: int) -> list[GridRow]:
+    grid = table.grid()
+    return [GridRow(table, r, grid[r]) for r in range(first, last + 1)]
+
+
+@dataclass
+class GridReading:
+    funding: list[FundingLine] = field(default_factory=list)
+    block: IndicatorBlock = field(default_factory=IndicatorBlock)
+    flags: list[Flag] = field(default_factory=list)
+    found_header: bool = False
+
+
+def _span(document: Document, cells: list[TableCell]) -> Span | None:
+    """Where a row is: its own one-row cells (a merged label over many rows is not it)."""
+    cells = [c for c in cells if c is not None]
+    if not cells:
+        return None
+    cells = [c for c in cells if c.row_span == 1] or cells
+    page = cells[0].page
+    same = [c for c in cells if c.page == page]
+    boxes = [c.box for c in same if c.box is not None]
+    bbox = None
+    if boxes:
+        bbox = [
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        ]
+    return Span(
+        page=page, start=min(c.start for c in same), end=max(c.end for c in same), bbox=bbox
+    )
+
+
+def _info(rule: str, path: str, message: str, span: Span | None = None, **extra: object) -> Flag:
+    return Flag(rule=rule, severity="info", path=path, message=message, span=span, **extra)  # type: ignore[arg-type]
+
+
+class GridReader:
+    """Reads one form chunk whose rows are kept as table grids."""
+
+    def __init__(self, document: Document, chunk: Chunk) -> None:
+        self.document = document
+        self.chunk = chunk
+        self.reading = GridReading()
+
+    # -- whole form ----------------------------------------------------------------------
+
+    def read(self) -> GridReading:
+        before: list[GridRow] = []
+        for part in self.chunk.parts:
+            table = self.document.tables[part.table]
+            header = find_indicator_header(table, part.first_row)
+            if header is None or header.first_row > part.last_row:
+                before += grid_rows(table, part.first_row, part.last_row)
+                continue
+            before += grid_rows(table, part.first_row, header.first_row - 1)
+            self.reading.found_header = True
+            self._indicators(table, header, grid_rows(table, header.last_row + 1, part.last_row))
+        self.reading.funding = FundingReader(self.document, self.reading.flags).read(before)
+        return self.reading
+
+    # -- indicators ----------------------------------------------------------------------
+
+    def _indicators(self, table: Table, header: IndicatorHeader, rows: list[GridRow]) -> None:
+        for column in header.unknown():
+            self.reading.flags.append(
+                _info(
+                    "reader.unknown_column",
+                    "indicators",
+                    f"表头“{squash(column.label)}”未能对应到任何字段，该列内容未读取",
+                    found=squash(column.label),
+                )
+            )
+        IndicatorRows(self.document, header, self.reading).read(rows)
+
+
+class IndicatorRows:
+    """The indicator rows under one header."""
+
+    def __init__(self, document: Document, header: IndicatorHeader, reading: GridReading) -> None:
+        self.document = document
+        self.header_last = header.last_row
+        self.fields = header.fields()
+        self.reading = reading
+        self.block = reading.block
+        self.group: str | None = None
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.levels = [f for f in ("level1", "level2", "name") if f in self.fields]
+        # with no 三级 column the deepest level column names the indicator
+        self.name_field = (
+            "name" if "name" in self.fields else (self.levels[-1] if self.levels else None)
+        )
+        self._content_reader: TemplateRows | None = None
+        # columns with no field of their own (an empty header, 绩效指标 over the levels)
+        self.blank_columns = [
+            c.index
+            for c in header.columns
+            if c.field is None and (not c.label.strip() or _BLOCK.match(_norm(c.label)))
+        ]
+
+    def read(self, rows: list[GridRow]) -> None:
+        columns = {
+            f: [r.text(cols) for r in rows] for f, cols in self.fields.items() if f in NUMBER_FIELDS
+        }
+        self.columns = columns
+        for row in rows:
+            first = row.first_text()
+            if TOTAL_ROW.match(first) and not is_indicator_header_row(row.own_cells()):
+                self.block.total = self._total(row)
+                break
+            if any(_SUBTOTAL.match(squash(c.text)) for c in row.own_cells()):
+                self._subtotal(row)
+                continue
+            if _FOOTER.match(first) and not self._values(row):
+                break
+            if is_indicator_header_row(row.own_cells()):
+                continue  # a header printed again (a page break inside the form)
+            self._row(row)
+        repair_level1(self.block.indicators)
+
+    def _text(self, row: GridRow, name: str, own: bool = True) -> str:
+        cols = self.fields.get(name)
+        if not cols:
+            return ""
+        if own:
+            return row.text(cols)
+        # a label merged down from above, but never from the header itself
+        cells = [row.covering[c] for c in cols]
+        if any(c is not None and c.row <= self.header_last for c in cells):
+            return row.text(cols)
+        return row.text(cols, own=False)
+
+    def _values(self, row: GridRow) -> bool:
+        return any(self._text(row, f).strip() for f in ("target", "actual", "weight", "score"))
+
+    def _carry_levels(self, row: GridRow) -> None:
+        group = squash(self._text(row, "group", own=False))
+        if group:
+            label, weight = split_weight(group)
+            if label != self.group:
+                self.group = label
+                self.level1 = self.level2 = None
+                if weight is not None:
+                    self.block.add_subtotal(label, weight)
+        level1 = squash(self._text(row, "level1", own=False)) if self.name_field != "level1" else ""
+        if level1:
+            label, weight = split_weight(level1)
+            if label != self.level1:
+                self.level1, self.level2 = label, None
+            if weight is not None:
+                self.block.add_subtotal(label, weight)
+        level2 = squash(self._text(row, "level2", own=False)) if self.name_field != "level2" else ""
+        if level2:
+            self.level2 = split_weight(level2)[0]
+        self._repair_levels()
+
+    def _repair_levels(self) -> None:
+        """A 二级 label printed in the 一级 column (成本指标) is a 二级 under its 一级."""
+        if self.level1 and self.level1 not in LEVEL1 and level2_of(self.level1):
+            family = family_of_level2(level2_of(self.level1))
+            self.level2 = level2_of(self.level1)
+            self.level1 = DEFAULT_LEVEL1.get(family or "output", "产出指标")
+
+    def _row(self, row: GridRow) -> None:
+        if any(_NOT_APPLICABLE in squash(c.text) for c in row.own_cells()):
+            return
+        if not self._fits(row):
+            self._by_content(row)
+            return
+        self._carry_levels(row)
+        raw_name = squash(self._text(row, self.name_field, own=False)) if self.name_field else ""
+        name, label_weight = split_weight(strip_indicator_prefix(raw_name))
+        if not name or not (self._values(row) or raw_name):
+            return
+        if not self._values(row) and self.name_field and self.name_field != "name":
+            return  # a level label alone on its row
+        index = len(self.block.indicators)
+        weight = self._number(row, "weight", index)
+        indicator = Indicator(
+            group=self.group,
+            level1=self.level1 or "",
+            level2=self.level2 if self.name_field != "level2" else None,
+            name=name,
+            nature=self._nature(row),
+            target=self._value(row, "target", self._nature(row)),
+            actual=self._value(row, "actual", None),
+            weight=weight if weight is not None else label_weight,
+            score=self._number(row, "score", index),
+            deviation_reason=squash(self._text(row, "reason")) or None,
+            span=_span(self.document, row.own_cells()),
+        )
+        self.block.indicators.append(indicator)
+
+    def _fits(self, row: GridRow) -> bool:
+        """Whether the row's cells sit under the columns the header gives them. A row
+        OCR or the source shifted (a 二级 label in the 一级 column and everything after it
+        one column left; numbers past the 得分 column) does not."""
+        for name in NUMBER_FIELDS:
+            text = self._text(row, name)
+            if text.strip() and read_number(text, self.columns.get(name, [])).value is None:
+                return False
+        reason = _norm(self._text(row, "reason"))
+        if reason and read_number(reason).value is not None:
+            return False  # a number where the reason is written: shifted right
+        name = _norm(self._text(row, self.name_field)) if self.name_field else ""
+        if name and _VALUE_LIKE.match(name):
+            return False  # a value where the name is written: shifted left
+        level1 = _norm(self._text(row, "level1"))
+        level2 = _norm(self._text(row, "level2"))
+        if self.name_field == "name" and (_NAMED.match(level1) or _NAMED.match(level2)):
+            return False  # "指标1: …" is a name, printed left of its column
+        if (
+            level1
+            and level1 not in LEVEL1
+            and level2_of(level1)
+            and level2
+            and not level2_of(level2)
+        ):
+            return False  # 成本指标 in the 一级 column, the name in the 二级 column
+        if self.name_field == "name" and not name and level2 and not level2_of(level2):
+            return self._values(row) is False
+        return not any(_norm(row.text([c])) for c in self.blank_columns)
+
+    def _by_content(self, row: GridRow) -> None:
+        """A row that does not fit its header is read by its cells' content, as flat OCR
+        text is, and the reader says so."""
+        fallback = self._fallback()
+        fallback.ctx.group, fallback.ctx.level1, fallback.ctx.level2 = (
+            self.group,
+            self.level1,
+            self.level2,
+        )
+        before = len(self.block.indicators)
+        fallback._row(_as_row(self.document, row))  # appends to our block
+        self.group, self.level1, self.level2 = (
+            fallback.ctx.group,
+            fallback.ctx.level1,
+            fallback.ctx.level2,
+        )
+        for index in range(before, len(self.block.indicators)):
+            indicator = self.block.indicators[index]
+            indicator.span = _span(self.document, row.own_cells())
+            self.reading.flags.append(
+                _info(
+                    "reader.row_misfit",
+                    f"indicators[{index}]",
+                    "该行单元格与表头列不对齐，已按内容识别各字段，请核对",
+                    indicator.span,
+                    found=[squash(c.text) for c in row.own_cells() if c.text.strip()],
+                )
+            )
+
+    def _fallback(self) -> TemplateRows:
+        if self._content_reader is None:
+            reader = TemplateRows(self.document.locate)
+            order = sorted(
+                (cols[0], name)
+                for name, cols in self.fields.items()
+                if name in ("nature", "unit", "actual", "target", "score", "weight", "reason")
+            )
+            reader.tail = [name for _, name in order]
+            reader.block = self.block  # its labels' subtotals and its rows are ours
+            self._content_reader = reader
+        return self._content_reader
+
+    def _nature(self, row: GridRow) -> str | None:
+        text = squash(normalize_text(self._text(row, "nature")).text)
+        if not text or _QUALITATIVE.match(text):
+            return None
+        value = parse_value(text)
+        return value.op if value is not None else None
+
+    def _value(self, row: GridRow, name: str, op: str | None) -> Value | None:
+        text = squash(self._text(row, name))
+        if not text:
+            return None
+        unit = squash(self._text(row, "unit"))
+        if unit and not text.endswith(unit) and not _QUALITATIVE.match(unit):
+            text += unit
+        value = parse_value(text, op)
+        if value is not None and value.op is None and op:
+            value = Value(raw=value.raw, op=op, number=value.number, unit=value.unit)  # type: ignore[arg-type]
+        return value
+
+    def _number(self, row: GridRow, name: str, index: int) -> float | None:
+        text = self._text(row, name)
+        reading = read_number(text, self.columns.get(name, []))
+        path = f"indicators[{index}].{name}"
+        self._note(reading, text, path, FIELD_NAMES[name], _span(self.document, row.own_cells()))
+        return reading.value
+
+    def _note(self, reading: Reading, text: str, path: str, label: str, span: Span | None) -> None:
+        if reading.cleaned:
+            self.reading.flags.append(
+                _info(
+                    "reader.cleaned_number",
+                    path,
+                    f"{label}“{reading.printed}”按 {reading.value:g} 读取（疑为扫描污点）",
+                    span,
+                    expected=reading.value,
+                    found=reading.printed,
+                )
+            )
+        elif reading.value is None and text.strip():
+            self.reading.flags.append(
+                _info(
+                    "reader.misfit",
+                    path,
+                    f"{label}列的“{squash(text)}”不是数字，按空值处理",
+                    span,
+                    found=squash(text),
+                )
+            )
+
+    def _numbers_of(self, row: GridRow) -> list[float]:
+        out = []
+        for cell in row.own_cells():
+            value = read_number(cell.text).value
+            if value is not None:
+                out.append(value)
+        return out
+
+    def _weight_score(self, row: GridRow) -> tuple[float | None, float | None]:
+        """The 分值 and 得分 of a 总分 or 小计 row: from their columns, or in order where
+        the row's numbers stand elsewhere (a shifted row)."""
+        weight = read_number(self._text(row, "weight")).value
+        score = read_number(self._text(row, "score")).value
+        numbers = self._numbers_of(row)
+        if len(numbers) <= len([n for n in (weight, score) if n is not None]):
+            return weight, score
+        if len(numbers) >= 2:
+            return numbers[0], numbers[-1]
+        return (None, numbers[0]) if "score" in self.fields else (numbers[0], None)
+
+    def _total(self, row: GridRow) -> Total:
+        weight, score = self._weight_score(row)
+        return Total(weight=weight, score=score)
+
+    def _subtotal(self, row: GridRow) -> None:
+        if self.level1 is not None:
+            self.block.add_subtotal(self.level1, *self._weight_score(row))
+
+
+# --- funding ----------------------------------------------------------------------------
+
+_AMOUNTS = {"budget", "executed", "initial_budget", "received"}
+_FUNDING_LABEL = re.compile(f"{FUNDING_ROW.pattern}|总额$|资金")
+
+
+def _unit(texts: list[str]) -> str:
+    joined = "".join(squash(t) for t in texts)
+    return (
+        "元" if re.search(r"[（(]元[）)]|单位[:：]元", joined) and "万元" not in joined else "万元"
+    )
+
+
+class FundingReader:
+    """The funding block(s) above a form's indicators."""
+
+    def __init__(self, document: Document, flags: list[Flag]) -> None:
+        self.document = document
+        self.flags = flags
+
+    def read(self, rows: list[GridRow]) -> list[FundingLine]:
+        lines: list[FundingLine] = []
+        i = 0
+        while i < len(rows):
+            columns = self._header(rows[i])
+            if columns is None:
+                i += 1
+                continue
+            skip = self._sub_header(rows, i, columns)
+            unit = _unit(
+                [c.text for c in rows[i].own_cells()]
+                + [c.text for r in rows[max(0, i - 2) : i] for c in r.own_cells()]
+            )
+            m = _WEIGHT_IN_HEADER.search(squash("".join(c.text for c in rows[i].own_cells())))
+            weight = float(m.group(1)) if m else None
+            i += 1 + skip
+            while i < len(rows) and self._header(rows[i]) is None:
+                line = self._line(rows[i], columns, unit, weight)
+                if line is None:
+                    if lines:
+                        break
+                else:
+                    lines.append(line)
+                i += 1
+        return lines or self._pairs(rows)
+
+    @staticmethod
+    def _header(row: GridRow) -> dict[int, str] | None:
+        columns: dict[int, str] = {}
+        for col in range(len(row.covering)):
+            cell = row.own(col)
+            if cell is None or not cell.text.strip() or re.search(r"^\d", squash(cell.text)):
+                continue
+            m = funding_meaning(cell.text)
+            if m is not None:
+                columns[col] = m.meaning
+        fields = set(columns.values())
+        if len(columns) >= 2 and fields & _AMOUNTS:
+            return columns
+        return None
+
+    @staticmethod
+    def _sub_header(rows: list[GridRow], i: int, columns: dict[int, str]) -> int:
+        """A second header row (实际到位金额 over 到位金额 | 到位率): its labels win."""
+        if i + 1 >= len(rows):
+            return 0
+        below = rows[i + 1]
+        labelled = {
+            col: funding_meaning(cell.text)
+            for col in range(len(below.covering))
+            if (cell := below.own(col)) is not None and cell.text.strip()
+        }
+        if not labelled or any(m is None for m in labelled.values()):
+            return 0
+        columns.update({col: m.meaning for col, m in labelled.items() if m is not None})
+        return 1
+
+    def _line(
+        self, row: GridRow, columns: dict[int, str], unit: str, weight: float | None
+    ) -> FundingLine | None:
+        first_value = min(columns)
+        label = ""
+        for col in range(first_value - 1, -1, -1):
+            cell = row.own(col)
+            if cell is not None and cell.text.strip() and read_number(cell.text).value is None:
+                label = cell.text
+                break
+        values: dict[str, float | None] = {}
+        for col, name in sorted(columns.items()):
+            cell = row.own(col)
+            if cell is None or name in values:
+                continue
+            values[name] = read_number(cell.text, signed=True).value
+        if not label or all(v is None for v in values.values()):
+            return None
+        source = funding_source(label)
+        if source == "total" and values.get("weight") is None and weight is not None:
+            values["weight"] = weight
+        return FundingLine(
+            source=source, unit=unit, span=_span(self.document, row.own_cells()), **values
+        )
+
+    def _pairs(self, rows: list[GridRow]) -> list[FundingLine]:
+        """Label–amount pairs of a target form's 资金情况 (one or two blocks per row)."""
+        lines: list[FundingLine] = []
+        unit = _unit([c.text for r in rows for c in r.own_cells()])
+        for row in rows:
+            cells = row.own_cells()
+            for k, cell in enumerate(cells[:-1]):
+                key = label_key(cell.text)
+                if (
+                    not key
+                    or read_number(cell.text).value is not None
+                    or not _FUNDING_LABEL.search(key)
+                ):
+                    continue
+                amount = read_number(cells[k + 1].text, signed=True).value
+                if amount is None:
+                    continue
+                lines.append(
+                    FundingLine(
+                        source=funding_source(cell.text),
+                        unit=unit,
+                        budget=amount,
+                        span=_span(self.document, [cell, cells[k + 1]]),
+                    )
+                )
+        return lines
