@@ -5,7 +5,8 @@ Only decisions that change a value (修改, or 撤销 of a 修改) re-validate; 
 change how flags are answered, never which flags are raised.
 
 Without the source text (a result imported without its document), rules that read the
-source cannot run; their earlier flags for the project are kept as they were.
+source cannot run; their earlier flags for the project are kept as they were. Flags the
+validator does not raise (the readers' and the OCR's notes) are always kept.
 
 The document and its chunks are built once per stored source (`key`) and reused.
 """
@@ -28,6 +29,15 @@ _PREPARED_LIMIT = 32
 
 def needs_source(rule: str) -> bool:
     return rule in SOURCE_RULES or rule.startswith(SOURCE_RULE_PREFIXES)
+
+
+def raised_by_validator(rule: str) -> bool:
+    """Whether re-validation decides this flag. The readers' and models' notes
+    (reader.*, ocr.low_confidence, llm.*) come from extraction: a re-validation neither
+    raises nor clears them."""
+    from extractor.validate.rules import RULES
+
+    return rule in RULES
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from extractor.review.errors import ConflictError, NotFoundError, ReviewError
 from extractor.review.fields import flag_target
 from extractor.review.migrations import migrate
 from extractor.review.records import DocumentRecord, DocumentView, FlagRecord
-from extractor.review.revalidate import needs_source, validate_current
+from extractor.review.revalidate import needs_source, raised_by_validator, validate_current
 from extractor.review.sources import Box, find_source
 from extractor.review.state import AuditRow, FieldState, dumps, fold_all, loads
 from extractor.review.workers import ValidationWorkers
@@ -263,7 +263,8 @@ class ReviewStore:
         if decisions:
             view = self._load_view(conn, result.doc_id)
             current = DocumentResult.model_validate(view.current)
-            flags = validate_current(current, _pages_list(conn, existing.id))
+            notes = [f for f in result.flags if not raised_by_validator(f.rule)]
+            flags = validate_current(current, _pages_list(conn, existing.id)) + notes
         _sync_flags(conn, existing.id, flags, None)
         return ImportOutcome(result.doc_id, "updated", len(flags), pages is not None)
 
@@ -428,7 +429,7 @@ class ReviewStore:
             keep_source = not pages
 
             def keep(rule: str, keep_source: bool = keep_source) -> bool:
-                return keep_source and needs_source(rule)
+                return not raised_by_validator(rule) or (keep_source and needs_source(rule))
 
             _sync_flags(conn, record.id, flags, scope, keep=keep)
 

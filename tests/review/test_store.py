@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from extractor.models import Flag
 from extractor.review import ConflictError, DecisionError, NotFoundError, ReviewError, ReviewStore
 from extractor.review.db import journal_mode, make_engine
 from extractor.review.errors import StoreVersionError
@@ -435,3 +436,28 @@ def test_runs_group_the_documents_they_brought_in(store: ReviewStore) -> None:
     assert store.doc_ids(second) == ["doc_run_a", "doc_run_b"]
     assert [(r.label, r.documents) for r in store.runs()] == [("第二批", 2), ("第一批", 1)]
     assert len(store.doc_ids()) == 4
+
+
+def test_extraction_notes_survive_revalidation(tmp_path: Path) -> None:
+    """A reader's or the OCR's note is not the validator's: a correction elsewhere in the
+    form re-validates without clearing it."""
+    result, pages = build()
+    note = Flag(
+        rule="ocr.low_confidence",
+        severity="warning",
+        project="p1",
+        path="indicators[0].score",
+        message="识别置信度低（0.62），请核对原文",
+        span=result.projects[0].indicators[0].span,
+    )
+    result.flags.append(note)
+    store = ReviewStore.open(tmp_path / "r.db")
+    store.import_result(result, pages)
+    store.decide(DOC_ID, "p1", WRONG_SCORE, "modify", value="15", reviewer="张三", version=0)
+    assert _flags(store)[("ocr.low_confidence", "indicators[0].score")] == "open"
+    # Re-imported with decisions in force, the new extraction's notes are kept too.
+    changed = result.model_copy(deep=True)
+    changed.projects[0].name = "乡村道路养护经费（更正）"
+    store.import_result(changed, pages, force=True)
+    assert _flags(store)[("ocr.low_confidence", "indicators[0].score")] == "open"
+    store.close()
