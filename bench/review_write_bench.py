@@ -3,6 +3,7 @@
     python bench/review_write_bench.py                       # 1 and 8 writers × 25 saves
     python bench/review_write_bench.py --writers 1,4,8 --saves 25 --action modify
     python bench/review_write_bench.py --action confirm --json bench.json
+    python bench/review_write_bench.py --documents one       # everyone on one report
 
 The store holds the five seed reports (golden/docs, extracted by the template parser
 and imported with their source text, as `extractor run --db` does). The server is
@@ -218,6 +219,12 @@ def main() -> None:
     parser.add_argument("--writers", default="1,8", help="writer counts, comma-separated")
     parser.add_argument("--saves", type=int, default=25, help="saves per writer")
     parser.add_argument("--action", choices=("modify", "confirm", "mixed"), default="modify")
+    parser.add_argument(
+        "--documents",
+        choices=("all", "one"),
+        default="all",
+        help="writers spread over the five seeds (all), or all on the largest form set (one)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     counts = [int(x) for x in args.writers.split(",")]
@@ -226,7 +233,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
         targets = build_store(db)
-        print(f"store: 5 seed documents, {len(targets)} number fields to save")
+        if args.documents == "one":
+            biggest = max({t[0] for t in targets}, key=lambda d: sum(t[0] == d for t in targets))
+            targets = [t for t in targets if t[0] == biggest]
+        where = "one document" if args.documents == "one" else "5 seed documents"
+        print(f"store: 5 seed documents; writers on {where}, {len(targets)} number fields")
         with serve(db) as (base, pid):
             for writers in counts:
                 own, workers = cpu_seconds(pid)

@@ -8,6 +8,7 @@ and `extractor run … --db review.db` calls `store_results(db, results)`.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -223,7 +224,8 @@ def serve_command(
     from extractor.review.workers import ValidationWorkers
 
     store = _open(db)
-    store.workers = ValidationWorkers(1)  # re-validation beside the server, not in it
+    # Re-validation beside the server, not in it: one worker, two on larger machines.
+    store.workers = ValidationWorkers(max(1, min(2, (os.cpu_count() or 2) - 1)))
     store.workers.warm()
     app = create_app(store, token=token, reviewer=reviewer, page_cache=page_cache)
     shown = f"[{host}]" if ":" in host else host

@@ -19,12 +19,13 @@ from threading import Lock
 
 from extractor.chunk import chunk_document
 from extractor.document import Chunk, Document
-from extractor.models import DocumentResult, Flag
+from extractor.models import DocumentResult, Flag, Project
 from extractor.review.sources import build_document
 
 SOURCE_RULE_PREFIXES = ("narrative.", "document.")
 SOURCE_RULES = frozenset({"indicator.formula", "indicator.missing_deviation_reason"})
 _PREPARED_LIMIT = 32
+_BASES_LIMIT = 16
 
 
 def needs_source(rule: str) -> bool:
@@ -80,3 +81,27 @@ def validate_current(
         return validate_result(result).flags
     prepared = _prepare(key or (result.doc_id, result.source.sha256, tuple(pages)), result, pages)
     return validate_result(result, prepared.document, list(prepared.chunks)).flags
+
+
+_bases: OrderedDict[str, DocumentResult] = OrderedDict()
+
+
+def current_result(base_json: str, changed: dict[str, dict[str, object]]) -> DocumentResult:
+    """The stored extraction (`base_json`, parsed once) with the projects a review
+    changed put in place (`changed`: project id → the project as it stands)."""
+    with _prepared_guard:
+        base = _bases.get(base_json)
+        if base is not None:
+            _bases.move_to_end(base_json)
+    if base is None:
+        base = DocumentResult.model_validate_json(base_json)
+        with _prepared_guard:
+            _bases[base_json] = base
+            while len(_bases) > _BASES_LIMIT:
+                _bases.popitem(last=False)
+    if not changed:
+        return base
+    projects = [
+        Project.model_validate(changed[p.id]) if p.id in changed else p for p in base.projects
+    ]
+    return base.model_copy(update={"projects": projects})

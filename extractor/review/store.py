@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, CursorResult, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from extractor.models import DocumentResult, Flag, Project, Span
+from extractor.models import DocumentResult, Flag, Span
 from extractor.review import schema
 from extractor.review.db import make_engine, read_transaction, write_transaction
 from extractor.review.decide import Planned, Request, plan_decision, short
@@ -32,7 +32,7 @@ from extractor.review.records import DocumentRecord, DocumentView, FlagRecord
 from extractor.review.revalidate import needs_source, raised_by_validator, validate_current
 from extractor.review.sources import Box, find_source
 from extractor.review.state import AuditRow, FieldState, dumps, fold_all, loads
-from extractor.review.workers import ValidationWorkers
+from extractor.review.workers import ValidationWorkers, validate_here
 from extractor.review.writer import GroupCommit, Job
 
 ImportStatus = Literal["new", "updated", "unchanged"]
@@ -69,9 +69,6 @@ class _Cache:
         self._guard = threading.Lock()
         self._parsed: dict[int, tuple[str, dict[str, Any]]] = {}
         self._pages: dict[int, tuple[datetime, list[str] | None]] = {}
-        self._models: dict[
-            int, tuple[str, DocumentResult, dict[int, tuple[dict[str, Any], Project]]]
-        ] = {}
 
     def parsed(self, record: DocumentRecord) -> dict[str, Any]:
         with self._guard:
@@ -82,30 +79,6 @@ class _Cache:
         with self._guard:
             self._parsed[record.id] = (record.result_json, data)
         return data
-
-    def result(self, record: DocumentRecord, current: dict[str, Any]) -> DocumentResult:
-        """`current` (the extraction with changes applied) as a DocumentResult; the
-        projects no change touched are parsed once and reused."""
-        with self._guard:
-            hit = self._models.get(record.id)
-        if hit is None or hit[0] != record.result_json:
-            parsed = self.parsed(record)
-            base = DocumentResult.model_validate(parsed)
-            originals = {
-                id(p): (p, model)
-                for p, model in zip(parsed["projects"], base.projects, strict=True)
-            }
-            hit = (record.result_json, base, originals)
-            with self._guard:
-                self._models[record.id] = hit
-        _json, base, originals = hit
-        projects = [
-            originals[id(p)][1]
-            if id(p) in originals and originals[id(p)][0] is p
-            else Project.model_validate(p)
-            for p in current.get("projects", [])
-        ]
-        return base.model_copy(update={"projects": projects})
 
     def pages(self, conn: Connection, record: DocumentRecord) -> list[str] | None:
         with self._guard:
@@ -415,16 +388,20 @@ class ReviewStore:
         jobs = []
         for view, projects in changed:
             record = view.record
-            result = self._cache.result(record, view.current)
+            stored = {p["id"]: p for p in view.extracted.get("projects", [])}
+            edited = {
+                p["id"]: p for p in view.current.get("projects", []) if stored.get(p["id"]) is not p
+            }
             pages = self._cache.pages(conn, record)
             key = (str(self.engine.url), record.id, record.imported_at)
-            future = self.workers.submit(result, pages, key) if self.workers else None
-            jobs.append((record, projects, result, pages, key, future))
-        for record, projects, result, pages, key, future in jobs:
-            if future is not None and self.workers is not None:
-                flags = self.workers.collect(future, result, pages, key)
+            base = record.result_json
+            future = self.workers.submit(base, edited, pages, key) if self.workers else None
+            jobs.append((record, projects, base, edited, pages, key, future))
+        for record, projects, base, edited, pages, key, future in jobs:
+            if self.workers is not None:
+                flags = self.workers.collect(future, base, edited, pages, key)
             else:
-                flags = validate_current(result, pages, key=key)
+                flags = validate_here(base, edited, pages, key)
             scope = set(projects) if not pages else {*projects, ""}
             keep_source = not pages
 

@@ -27,19 +27,36 @@ from concurrent.futures.process import BrokenProcessPool
 from threading import Lock
 from typing import Any
 
-from extractor.models import DocumentResult, Flag
+from extractor.models import Flag
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 120.0  # one document's validation; far above any real report
 PARENT_POLL_S = 1.0
 
 
-def _validate(key: tuple[Any, ...], result_json: str, pages: list[str] | None) -> list[str]:
-    """In the worker: the document's flags, as JSON."""
-    from extractor.review.revalidate import validate_current
+def _validate(
+    key: tuple[Any, ...],
+    base_json: str,
+    changed: dict[str, dict[str, Any]],
+    pages: list[str] | None,
+) -> list[str]:
+    """In the worker: the document's flags, as JSON. The stored extraction is parsed
+    once per worker; only the changed projects come with each call."""
+    from extractor.review.revalidate import current_result, validate_current
 
-    result = DocumentResult.model_validate_json(result_json)
+    result = current_result(base_json, changed)
     return [flag.model_dump_json() for flag in validate_current(result, pages, key=key)]
+
+
+def validate_here(
+    base_json: str,
+    changed: dict[str, dict[str, Any]],
+    pages: list[str] | None,
+    key: tuple[Any, ...],
+) -> list[Flag]:
+    from extractor.review.revalidate import current_result, validate_current
+
+    return validate_current(current_result(base_json, changed), pages, key=key)
 
 
 def _watch_parent(parent: int) -> None:
@@ -84,14 +101,17 @@ class ValidationWorkers:
             self._executor().submit(_warm)
 
     def submit(
-        self, result: DocumentResult, pages: list[str] | None, key: tuple[Any, ...]
+        self,
+        base_json: str,
+        changed: dict[str, dict[str, Any]],
+        pages: list[str] | None,
+        key: tuple[Any, ...],
     ) -> Future[list[str]] | None:
         """The validation under way in a worker; None when no worker can take it (the
         caller then validates itself)."""
-        payload = result.model_dump_json()
         for _attempt in range(2):
             try:
-                return self._executor().submit(_validate, key, payload, pages)
+                return self._executor().submit(_validate, key, base_json, changed, pages)
             except BrokenProcessPool:
                 log.warning("validation worker died; starting a new one")
                 self._reset()
@@ -101,22 +121,22 @@ class ValidationWorkers:
 
     def collect(
         self,
-        future: Future[list[str]],
-        result: DocumentResult,
+        future: Future[list[str]] | None,
+        base_json: str,
+        changed: dict[str, dict[str, Any]],
         pages: list[str] | None,
         key: tuple[Any, ...],
     ) -> list[Flag]:
         """The flags from the worker, or computed here when the worker failed."""
-        try:
-            return [Flag.model_validate_json(text) for text in future.result(TIMEOUT_S)]
-        except BrokenProcessPool:
-            log.warning("validation worker died; validating in the server process")
-            self._reset()
-        except Exception:  # the worker's own error: validate here, where it is reported
-            log.exception("validation worker failed; validating in the server process")
-        from extractor.review.revalidate import validate_current
-
-        return validate_current(result, pages, key=key)
+        if future is not None:
+            try:
+                return [Flag.model_validate_json(text) for text in future.result(TIMEOUT_S)]
+            except BrokenProcessPool:
+                log.warning("validation worker died; validating in the server process")
+                self._reset()
+            except Exception:  # the worker's own error: validate here, where it is reported
+                log.exception("validation worker failed; validating in the server process")
+        return validate_here(base_json, changed, pages, key)
 
     def _reset(self) -> None:
         with self._guard:

@@ -383,13 +383,13 @@ def test_confirm_does_not_revalidate(store: ReviewStore, monkeypatch: pytest.Mon
     import extractor.review.store as store_module
 
     calls: list[str] = []
-    real = store_module.validate_current
+    real = store_module.validate_here
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append("validate")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module, "validate_current", counting)
+    monkeypatch.setattr(store_module, "validate_here", counting)
     store.decide(DOC_ID, "p1", RATE_ACTUAL, "confirm", reviewer="张三", version=0)
     assert calls == []
     store.decide(DOC_ID, "p1", WRONG_SCORE, "modify", value="15", reviewer="张三", version=0)
