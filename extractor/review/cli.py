@@ -225,7 +225,7 @@ def serve_command(
 
     store = _open(db)
     # Re-validation beside the server, not in it: one worker, two on larger machines.
-    store.workers = ValidationWorkers(max(1, min(2, (os.cpu_count() or 2) - 1)))
+    store.workers = ValidationWorkers(max(1, min(2, os.cpu_count() or 1)))
     store.workers.warm()
     app = create_app(store, token=token, reviewer=reviewer, page_cache=page_cache)
     shown = f"[{host}]" if ":" in host else host

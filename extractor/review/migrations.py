@@ -55,8 +55,10 @@ def _add_column(connection: Connection, table: str, column: str, kind: str) -> N
 
 
 def _v2(connection: Connection) -> None:
-    """Page images and runs: the source file found at import, flag and cell boxes, runs."""
+    """Page images, runs and re-validation after the save: the source file found at
+    import, flag and cell boxes, runs, the decisions the flags reflect."""
     _add_column(connection, "documents", "source_file", "TEXT")
+    _add_column(connection, "documents", "validated_through", "INTEGER NOT NULL DEFAULT 0")
     _add_column(connection, "flags", "span_bbox", "TEXT")
     _add_column(connection, "source_pages", "boxes", "TEXT")
     schema.metadata.create_all(connection, tables=[schema.runs, schema.run_documents])

@@ -14,6 +14,7 @@ from extractor.review.state import (
     AuditRow,
     FieldState,
     FlagStatus,
+    changes_value,
     flag_status,
 )
 
@@ -31,6 +32,7 @@ class DocumentRecord:
     has_source: bool
     imported_at: datetime
     source_file: str | None = None
+    validated_through: int = 0  # the last decision the stored flags reflect
 
 
 @dataclass
@@ -113,6 +115,14 @@ class DocumentView:
     @property
     def doc_id(self) -> str:
         return self.record.doc_id
+
+    @property
+    def revalidating(self) -> bool:
+        """A change of value is saved but its re-validation has not finished: the flags
+        are as they were before it."""
+        return any(
+            changes_value(row) and row.id > self.record.validated_through for row in self.audit
+        )
 
     def project_order(self, project_id: str) -> int:
         for index, project in enumerate(self.current.get("projects", [])):

@@ -54,6 +54,9 @@ documents = Table(
     Column("imported_at", DateTime(timezone=True), nullable=False),
     # The source file found at import (absolute), for page images; NULL when not found.
     Column("source_file", Text),
+    # The last decision whose change of value the stored flags reflect (re-validation
+    # runs after the save, `background.py`); 0: none yet.
+    Column("validated_through", Integer, nullable=False, server_default="0"),
 )
 
 source_pages = Table(

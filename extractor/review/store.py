@@ -4,15 +4,18 @@ Every write is one transaction (`db.write_transaction`); a decision and the flag
 re-validation produces are committed together or not at all.
 
 A save reads the document once: the parsed extraction and the source text are cached
-per document (checked against the stored row, so another process's import is seen),
-the decision is folded into the states in memory, and only a decision that changes a
-value re-runs the validator.
+per document (checked against the stored row, so another process's import is seen) and
+the decision is folded into the states in memory. Only a decision that changes a value
+needs the validator, and that runs after the save is committed (`background.py`):
+`decide` waits for it unless told not to (the web page does not; it asks for the flags
+once they are re-checked).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extractor.models import DocumentResult, Flag, Span
 from extractor.review import schema
+from extractor.review.background import Revalidator
 from extractor.review.db import make_engine, read_transaction, write_transaction
 from extractor.review.decide import Planned, Request, plan_decision, short
 from extractor.review.errors import ConflictError, NotFoundError, ReviewError
@@ -31,7 +35,7 @@ from extractor.review.migrations import migrate
 from extractor.review.records import DocumentRecord, DocumentView, FlagRecord
 from extractor.review.revalidate import needs_source, raised_by_validator, validate_current
 from extractor.review.sources import Box, find_source
-from extractor.review.state import AuditRow, FieldState, dumps, fold_all, loads
+from extractor.review.state import AuditRow, FieldState, changes_value, dumps, fold_all, loads
 from extractor.review.workers import ValidationWorkers, validate_here
 from extractor.review.writer import GroupCommit, Job
 
@@ -51,6 +55,11 @@ class DecisionOutcome:
     row: AuditRow
     state: FieldState
     view: DocumentView
+
+    @property
+    def revalidating(self) -> bool:
+        """The flags in `view` do not show this change yet (see `wait_validated`)."""
+        return self.view.revalidating
 
 
 @dataclass(frozen=True)
@@ -100,12 +109,16 @@ class ReviewStore:
         migrate(engine)
         self._cache = _Cache()
         self._writer: GroupCommit[_Decision, DecisionOutcome] = GroupCommit(self._apply_decisions)
+        self._revalidator = Revalidator(self._revalidate_documents)
+        self._through: dict[str, int] = {}  # validated_through as this process wrote it
+        self._revalidator.schedule(self._stale_documents())  # left by a stopped server
 
     @classmethod
     def open(cls, db: str | Path, *, workers: ValidationWorkers | None = None) -> ReviewStore:
         return cls(make_engine(db), workers=workers)
 
     def close(self) -> None:
+        self._revalidator.close()
         if self.workers is not None:
             self.workers.close()
         self.engine.dispose()
@@ -238,6 +251,11 @@ class ReviewStore:
             current = DocumentResult.model_validate(view.current)
             notes = [f for f in result.flags if not raised_by_validator(f.rule)]
             flags = validate_current(current, _pages_list(conn, existing.id)) + notes
+            conn.execute(
+                update(schema.documents)
+                .where(schema.documents.c.id == existing.id)
+                .values(validated_through=max(row.id for row in view.audit))
+            )
         _sync_flags(conn, existing.id, flags, None)
         return ImportOutcome(result.doc_id, "updated", len(flags), pages is not None)
 
@@ -314,17 +332,19 @@ class ReviewStore:
         note: str = "",
         decision_id: int | None = None,
         via: str = "api",
+        wait: bool = True,
     ) -> DecisionOutcome:
-        """Record one decision on a field (or a document-level flag) and re-validate.
+        """Record one decision on a field (or a document-level flag); a change of value
+        re-validates the document.
 
         `version` is the field version the reviewer saw; a different current version
         means someone else decided in between, and ConflictError is raised.
 
         Concurrent calls are applied in batches (`writer.GroupCommit`): one transaction
         per batch, each decision checked against the document as the decisions before it
-        in the batch left it, and each changed document re-validated once at the end of
-        the batch (so a decision is planned against the flags as they stood when its
-        batch began)."""
+        in the batch left it. The decision is committed before re-validation starts;
+        with `wait` (the default) the outcome shows the flags re-checked, without it
+        the outcome comes at once and says whether they are still `revalidating`."""
         request = Request(
             project=project or "",
             target=target,
@@ -335,12 +355,43 @@ class ReviewStore:
             version=version,
             decision_id=decision_id,
         )
-        return self._writer.submit(_Decision(doc_id, request, via))
+        outcome = self._writer.submit(_Decision(doc_id, request, via))
+        if not (wait and outcome.revalidating):
+            return outcome
+        self.wait_validated(doc_id, outcome.row.id)
+        view = self.document_view(doc_id)
+        return DecisionOutcome(outcome.row, view.state(request.project, target), view)
+
+    def wait_validated(self, doc_id: str, decision: int, timeout: float = 120.0) -> bool:
+        """Wait until the stored flags reflect `decision` (or its re-validation failed,
+        which is logged); False on timeout."""
+
+        def stored() -> bool:
+            with read_transaction(self.engine) as conn:
+                record = _document_row(conn, doc_id)
+                if record is None or record.validated_through >= decision:
+                    return True
+                return not _changed_after(conn, record.id, record.validated_through, decision)
+
+        if stored():
+            return True
+        checked = time.monotonic()
+
+        def done() -> bool:  # after each round: this process's rounds, then the store
+            nonlocal checked
+            if doc_id in self._revalidator.failed or self._through.get(doc_id, 0) >= decision:
+                return True
+            if time.monotonic() - checked < 1.0:
+                return False
+            checked = time.monotonic()
+            return stored()
+
+        return self._revalidator.wait(done, timeout)
 
     def _apply_decisions(self, batch: list[Job[_Decision, DecisionOutcome]]) -> None:
         with write_transaction(self.engine) as conn:
             views: dict[str, DocumentView] = {}
-            changed: dict[str, set[str]] = {}
+            changed: set[str] = set()
             rows: dict[int, AuditRow] = {}
             for job in batch:
                 item = job.payload
@@ -360,9 +411,8 @@ class ReviewStore:
                 views[item.doc_id] = DocumentView(
                     view.record, view.extracted, view.flags, fold_all(audit), audit
                 )
-                if planned.new_value != planned.old_value:
-                    changed.setdefault(item.doc_id, set()).add(item.request.project)
-            self._revalidate(conn, [(views[d], projects) for d, projects in changed.items()])
+                if changes_value(row):
+                    changed.add(item.doc_id)
             after = {
                 doc_id: DocumentView(
                     view.record,
@@ -380,35 +430,90 @@ class ReviewStore:
                 final = after[job.payload.doc_id]
                 state = final.state(row.project, row.target)
                 job.result = DecisionOutcome(row=row, state=state, view=final)
+        self._revalidator.schedule(changed)  # committed: now re-check their flags
 
-    def _revalidate(self, conn: Connection, changed: list[tuple[DocumentView, set[str]]]) -> None:
-        """Re-run the validator on the current values of each changed document (in the
-        worker processes when there are any, all documents at once); update the changed
-        projects' flags (and the document-level ones, when the source is at hand)."""
+    def _stale_documents(self) -> set[str]:
+        """Documents with a change of value their flags do not reflect yet."""
+        d, dec = schema.documents, schema.decisions
+        query = (
+            select(d.c.doc_id)
+            .join(dec, dec.c.document_id == d.c.id)
+            .where(
+                dec.c.id > d.c.validated_through,
+                dec.c.decision.in_(("modify", "undo")),
+                dec.c.old_value != dec.c.new_value,
+            )
+            .distinct()
+        )
+        with read_transaction(self.engine) as conn:
+            return set(conn.execute(query).scalars())
+
+    def _revalidate_documents(self, doc_ids: list[str]) -> set[str]:
+        """One round of the background re-validation (`background.Revalidator`): the
+        documents as they stand now through the validator (in the worker processes when
+        there are any, all at once), their changed projects' flags (and the
+        document-level ones, when the source is at hand) written with the decision they
+        reflect. Returns the documents changed again meanwhile."""
         jobs = []
-        for view, projects in changed:
-            record = view.record
-            stored = {p["id"]: p for p in view.extracted.get("projects", [])}
-            edited = {
-                p["id"]: p for p in view.current.get("projects", []) if stored.get(p["id"]) is not p
-            }
-            pages = self._cache.pages(conn, record)
-            key = (str(self.engine.url), record.id, record.imported_at)
-            base = record.result_json
-            future = self.workers.submit(base, edited, pages, key) if self.workers else None
-            jobs.append((record, projects, base, edited, pages, key, future))
-        for record, projects, base, edited, pages, key, future in jobs:
+        with read_transaction(self.engine) as conn:
+            for doc_id in doc_ids:
+                try:
+                    view = self._load_view(conn, doc_id)
+                except NotFoundError:
+                    continue
+                record = view.record
+                fresh = [
+                    r for r in view.audit if changes_value(r) and r.id > record.validated_through
+                ]
+                if not fresh:
+                    continue
+                through = max(row.id for row in view.audit)
+                stored = {p["id"]: p for p in view.extracted.get("projects", [])}
+                edited = {
+                    p["id"]: p
+                    for p in view.current.get("projects", [])
+                    if stored.get(p["id"]) is not p
+                }
+                pages = self._cache.pages(conn, record)
+                key = (str(self.engine.url), record.id, record.imported_at)
+                base = record.result_json
+                future = self.workers.submit(base, edited, pages, key) if self.workers else None
+                projects = {row.project for row in fresh}
+                jobs.append((record, through, projects, base, edited, pages, key, future))
+        results = []
+        for record, through, projects, base, edited, pages, key, future in jobs:
             if self.workers is not None:
                 flags = self.workers.collect(future, base, edited, pages, key)
             else:
                 flags = validate_here(base, edited, pages, key)
-            scope = set(projects) if not pages else {*projects, ""}
-            keep_source = not pages
+            results.append((record, through, projects, pages, flags))
+        again: set[str] = set()
+        done: list[tuple[str, int]] = []
+        with write_transaction(self.engine) as conn:
+            for record, through, projects, pages, flags in results:
+                now = _document_row(conn, record.doc_id)
+                if now is None or now.imported_at != record.imported_at:
+                    continue  # re-imported meanwhile: the import validated it
+                if now.validated_through >= through:
+                    continue
+                scope = set(projects) if not pages else {*projects, ""}
+                keep_source = not pages
 
-            def keep(rule: str, keep_source: bool = keep_source) -> bool:
-                return not raised_by_validator(rule) or (keep_source and needs_source(rule))
+                def keep(rule: str, keep_source: bool = keep_source) -> bool:
+                    return not raised_by_validator(rule) or (keep_source and needs_source(rule))
 
-            _sync_flags(conn, record.id, flags, scope, keep=keep)
+                _sync_flags(conn, record.id, flags, scope, keep=keep)
+                conn.execute(
+                    update(schema.documents)
+                    .where(schema.documents.c.id == record.id)
+                    .values(validated_through=through)
+                )
+                done.append((record.doc_id, through))
+                if _changed_after(conn, record.id, through):
+                    again.add(record.doc_id)
+        for doc_id, through in done:  # committed: waiters may go on
+            self._through[doc_id] = max(self._through.get(doc_id, 0), through)
+        return again
 
 
 @dataclass(frozen=True)
@@ -494,6 +599,7 @@ def _document_row(conn: Connection, doc_id: str) -> DocumentRecord | None:
         has_source=bool(row.has_source),
         imported_at=row.imported_at,
         source_file=row.source_file,
+        validated_through=row.validated_through,
     )
 
 
@@ -664,3 +770,17 @@ def _sync_flags(
                 **_flag_values(flag),
             )
         )
+
+
+def _changed_after(conn: Connection, doc_pk: int, decision: int, until: int | None = None) -> bool:
+    """Whether a change of value was decided after `decision` (and not after `until`)."""
+    dec = schema.decisions
+    condition = and_(
+        dec.c.document_id == doc_pk,
+        dec.c.id > decision,
+        dec.c.decision.in_(("modify", "undo")),
+        dec.c.old_value != dec.c.new_value,
+    )
+    if until is not None:
+        condition = and_(condition, dec.c.id <= until)
+    return bool(conn.execute(select(func.count()).where(condition)).scalar_one())

@@ -28,6 +28,13 @@ from tests.review.fixtures import (
 TOKEN = "s3cret-token-for-tests-0123456789"
 
 
+def _wait_validated(http: TestClient, decision: int, doc_id: str = DOC_ID) -> None:
+    response = http.get(
+        f"/api/documents/{doc_id}/validated", params={"after": decision, "wait": 20}
+    )
+    assert response.status_code == 200 and response.json() == {"validated": True}
+
+
 def _audit(http: TestClient, doc_id: str = DOC_ID) -> list[dict[str, object]]:
     response = http.get(f"/api/documents/{doc_id}/audit")
     assert response.status_code == 200
@@ -89,7 +96,10 @@ def test_modify_writes_an_audit_row_and_clears_the_flag(client: TestClient) -> N
     body = response.json()
     assert body["message"].startswith("已修改")
     assert body["field"]["value"] == "15" and body["field"]["status"] == "modified"
-    assert body["field"]["flags"][0]["status"] == "cleared"
+    # Answered once saved; the flags are re-checked just after, and the page can wait.
+    assert body["revalidating"] is True
+    _wait_validated(client, body["decision"]["id"])
+    assert field(client, WRONG_SCORE)["flags"][0]["status"] == "cleared"
     row = _audit(client)[0]
     assert row["document"] == DOC_ID and row["project"] == "p1" and row["path"] == WRONG_SCORE
     assert (row["old_value"], row["new_value"], row["decision"]) == (18, 15, "modify")
@@ -102,7 +112,8 @@ def test_modify_writes_an_audit_row_and_clears_the_flag(client: TestClient) -> N
 
 
 def test_confirm_and_source_error_write_audit_rows(client: TestClient) -> None:
-    assert decide(client, path=RATE_ACTUAL, action="confirm").status_code == 200
+    confirmed = decide(client, path=RATE_ACTUAL, action="confirm")
+    assert confirmed.status_code == 200 and confirmed.json()["revalidating"] is False
     refused = decide(client, path=REASON_SCORE, action="source_error", note=" ")
     assert refused.status_code == 400 and "需要填写说明" in refused.json()["error"]
     done = decide(client, path=REASON_SCORE, action="source_error", note="原表漏填偏差原因")
@@ -121,7 +132,8 @@ def test_undo(client: TestClient) -> None:
     decide(client, path=WRONG_SCORE, action="modify", value="15")
     response = decide(client, path=WRONG_SCORE, action="undo", version=1)
     assert response.status_code == 200
-    detail = response.json()["field"]
+    _wait_validated(client, response.json()["decision"]["id"])
+    detail = field(client, WRONG_SCORE)
     assert detail["value"] == "18" and detail["status"] == "unreviewed"
     assert detail["flags"][0]["status"] == "open"
     assert [h["decision"] for h in detail["history"]] == ["undo", "modify"]

@@ -151,4 +151,8 @@ def test_killed_server_loses_no_committed_decision(tmp_path: Path) -> None:
     view = store.document_view(DOC_ID)
     assert view.current_value("p1", WRONG_SCORE) == 15
     assert [r.decision for r in view.audit] == ["modify"]
+    # Killed perhaps before its flags were re-checked: opening the store finishes that.
+    assert store.wait_validated(DOC_ID, view.audit[0].id, timeout=60)
+    view = store.document_view(DOC_ID)
     assert [f.status for f in view.flags if f.target == WRONG_SCORE] == ["cleared"]
+    store.close()

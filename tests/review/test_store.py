@@ -461,3 +461,70 @@ def test_extraction_notes_survive_revalidation(tmp_path: Path) -> None:
     store.import_result(changed, pages, force=True)
     assert _flags(store)[("ocr.low_confidence", "indicators[0].score")] == "open"
     store.close()
+
+
+def test_revalidation_follows_the_save_and_is_resumed_after_a_stop(tmp_path: Path) -> None:
+    store = ReviewStore.open(tmp_path / "r.db")
+    store.import_result(*build())
+    outcome = store.decide(
+        DOC_ID, "p1", WRONG_SCORE, "modify", value="15", reviewer="张三", version=0, wait=False
+    )
+    assert outcome.view.current_value("p1", WRONG_SCORE) == 15  # saved at once
+    assert store.wait_validated(DOC_ID, outcome.row.id, timeout=60)
+    assert _flags(store)[("indicator.score_above_weight", WRONG_SCORE)] == "cleared"
+    store.close()
+    # As if the server had stopped before re-checking: the next open finishes it.
+    engine = make_engine(tmp_path / "r.db")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET validated_through = 0"))
+        conn.execute(text("UPDATE flags SET active = 1"))
+    engine.dispose()
+    again = ReviewStore.open(tmp_path / "r.db")
+    assert again.wait_validated(DOC_ID, outcome.row.id, timeout=60)
+    assert _flags(again)[("indicator.score_above_weight", WRONG_SCORE)] == "cleared"
+    assert not again.document_view(DOC_ID).revalidating
+    again.close()
+
+
+def test_saves_arriving_together_are_revalidated_together(
+    store: ReviewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten corrections saved while a re-validation is under way: the validator runs once
+    more for all of them, on the state after the last."""
+    import extractor.review.store as store_module
+
+    gate = threading.Event()
+    runs: list[str] = []
+    validate = store_module.validate_here
+    revalidate = store._revalidator._run
+
+    def counting(*args: object, **kwargs: object) -> object:
+        runs.append("validate")
+        return validate(*args, **kwargs)  # type: ignore[arg-type]
+
+    def held(doc_ids: list[str]) -> set[str]:
+        gate.wait(30)  # the first round waits until every save is in
+        return revalidate(doc_ids)
+
+    monkeypatch.setattr(store_module, "validate_here", counting)
+    monkeypatch.setattr(store._revalidator, "_run", held)
+    rows = []
+    for index in range(10):
+        outcome = store.decide(
+            DOC_ID,
+            "p1",
+            "total.score",
+            "modify",
+            value=str(90 + index),
+            reviewer="张三",
+            version=index,
+            wait=False,
+        )
+        rows.append(outcome.row.id)
+    gate.set()
+    assert store.wait_validated(DOC_ID, rows[-1], timeout=60)
+    assert runs == ["validate"]
+    message = next(
+        f.message for f in store.document_view(DOC_ID).flags if f.rule == "total.score_sum"
+    )
+    assert "99" in message  # the state after the last save

@@ -14,6 +14,9 @@ Routes
   GET  /api/documents/{doc_id}/field       ?project=&path= → one field's detail
   POST /api/documents/{doc_id}/decisions   {project, path, action, value, note, reviewer,
                                             version, decision_id} → the field after it
+  GET  /api/documents/{doc_id}/validated   ?after=<decision id>&wait=<s> → whether the
+                                            flags reflect that decision (re-validation
+                                            runs after the save)
   GET  /api/documents/{doc_id}/audit       the document's audit trail
   GET  /export/{json|csv|xlsx}             ?run= → the export, as a download
 """
@@ -26,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -54,6 +57,7 @@ STATIC_FILES = {
     "review.css": "text/css; charset=utf-8",
 }
 IMAGE_CACHE = "private, max-age=86400"  # the URL carries the source's hash
+MAX_WAIT = 30.0  # seconds a page may wait for a re-validation
 ACTION_DONE = {
     "confirm": "已确认",
     "modify": "已修改",
@@ -105,6 +109,7 @@ def summary(view: DocumentView, facts: DocumentFacts | None = None) -> dict[str,
         "decisions": len(view.audit),
         "has_source": view.record.has_source,
         "imported_at": _local(view.record.imported_at),
+        "revalidating": view.revalidating,
     }
     if facts is not None:
         data["facts"] = facts.to_json()
@@ -264,6 +269,7 @@ def create_app(
             note=body.note,
             decision_id=body.decision_id,
             via="web",
+            wait=False,  # answered once saved; the page asks when the flags are re-checked
         )
         view = outcome.view
         label = field_label(view.project(body.project), body.path)
@@ -275,7 +281,15 @@ def create_app(
                 view, store.pages(doc_id), body.project, body.path, images, boxes_of(doc_id)
             ),
             "summary": summary(view),
+            "revalidating": outcome.revalidating,
         }
+
+    @app.get("/api/documents/{doc_id}/validated")
+    def api_validated(doc_id: str, after: int = Query(ge=0), wait: float = 10.0) -> dict[str, Any]:
+        """Whether the flags reflect decision `after`, waiting up to `wait` seconds."""
+        store.document_view(doc_id)  # 404 for an unknown document
+        done = store.wait_validated(doc_id, after, timeout=max(0.0, min(wait, MAX_WAIT)))
+        return {"validated": done}
 
     @app.get("/api/documents/{doc_id}/audit")
     def api_audit(doc_id: str) -> list[dict[str, Any]]:

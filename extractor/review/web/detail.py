@@ -139,6 +139,7 @@ def field_detail(
         "status": state.status,
         "status_name": STATUS_NAMES[state.status],
         "version": state.version,
+        "revalidating": view.revalidating,
         "flags": [
             {
                 "rule": f.rule,

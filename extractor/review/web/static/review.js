@@ -419,16 +419,32 @@
       note.value = "";
       noteFor = null;
       leaveInputs();
+      if (result.body.revalidating) afterRecheck(result.body.decision.id, asked, result.body.message);
       await refreshPage();
       if (selectSeq !== seqAtStart) {
         showMessage(result.body.message, false); // the reviewer has moved on meanwhile
         return;
       }
       render(result.body.field);
-      showMessage(result.body.message, false);
+      showMessage(result.body.revalidating ? `${result.body.message}（正在重新校验…）` : result.body.message, false);
       if (action === "confirm" || action === "source_error") await moveToFlag(1, true, true);
     } finally {
       busy = false;
+    }
+  }
+
+  // A change of value is saved at once and its flags re-checked just after: when they
+  // are, redraw the page (and the panel, if it still shows that field).
+  async function afterRecheck(decision, asked, message) {
+    const seq = selectSeq;
+    $("f-flags").classList.add("rechecking");
+    const params = new URLSearchParams({ after: String(decision), wait: "20" });
+    await request(`/api/documents/${encodeURIComponent(docId)}/validated?${params}`);
+    $("f-flags").classList.remove("rechecking");
+    await refreshPage();
+    if (current && current.key === asked.key && selectSeq === seq) {
+      await select(asked.project, asked.path, true);
+      showMessage(message, false);
     }
   }
 
