@@ -297,11 +297,14 @@ def test_keyboard_flow_after_each_decision(server: str, page: Page, tmp_path: Pa
     page.keyboard.press("Enter")
     expect(page.locator("#f-message")).to_contain_text("已修改")
     expect(page.locator("#f-input")).not_to_be_focused()
-    page.keyboard.press("n")
-    expect(page.locator("#f-label")).to_contain_text("沿线群众满意度")
-    expect(page.locator("#audit .audit-entry").first).to_contain_text("18 → 15")
+    # The flags are re-checked just after the save; the page redraws them.
     expect(_flag(page, WRONG_SCORE)).to_have_attribute("data-status", "cleared")
     expect(_flag(page, "total.score")).to_have_attribute("data-status", "cleared")
+    expect(page.locator("#f-flags li").first).to_contain_text("已消除")
+    page.keyboard.press("n")
+    expect(page.locator("#f-label")).to_contain_text("沿线群众满意度")
+    expect(page.locator("#f-input")).not_to_have_value(re.compile("n"))
+    expect(page.locator("#audit .audit-entry").first).to_contain_text("18 → 15")
 
     # 原文错误 with X, a note, Enter: the panel moves to the next open flag, focus leaves
     # the note, and a C pressed at once does not touch the flag that just came up.

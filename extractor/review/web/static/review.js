@@ -442,7 +442,8 @@
     await request(`/api/documents/${encodeURIComponent(docId)}/validated?${params}`);
     $("f-flags").classList.remove("rechecking");
     await refreshPage();
-    if (current && current.key === asked.key && selectSeq === seq) {
+    const typing = document.activeElement === input || document.activeElement === note;
+    if (current && current.key === asked.key && selectSeq === seq && !typing) {
       await select(asked.project, asked.path, true);
       showMessage(message, false);
     }
