@@ -1,7 +1,9 @@
 """The review store: import results, read documents as they stand, record decisions.
 
-Every write is one transaction (`db.write_transaction`); a decision and the flags its
-re-validation produces are committed together or not at all.
+Every write is one transaction (`db.write_transaction`). A decision is committed before
+its re-validation; the flags a re-validation produces are written in one transaction
+with the decision they reflect (`documents.validated_through`), so a server stopped in
+between loses nothing: the next open re-validates what was left.
 
 A save reads the document once: the parsed extraction and the source text are cached
 per document (checked against the stored row, so another process's import is seen) and
