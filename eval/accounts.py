@@ -102,6 +102,8 @@ def _row_similarity(g: AccountRow, p: AccountRow) -> float | None:
             return 1.0 + 0.2 * names
         return 0.5 * names if names >= ROW_MIN_NAME_WITH_OTHER_CODE else None
     if not g.name and not p.name:
+        if g.line is None and p.line is None:
+            return 0.3  # rows printed without a name or 行次 (三公's data row): by position
         return 0.5 if same_line else None
     if names < ROW_MIN_NAME_SIMILARITY:
         return None

@@ -46,8 +46,14 @@ def eval_command(
         typer.Option(help="With --scanned: where the scans and their outputs are kept."),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="With --scanned: worker processes (0 = CPUs).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Worker processes extracting the documents (0 = CPUs; default: this "
+            "process, or the CPUs with --scanned).",
+        ),
+    ] = None,
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
     """Score the extractor against the golden files: field P/R/F1, flags, worst mismatches."""
@@ -55,12 +61,12 @@ def eval_command(
     if not console.is_terminal:  # CI logs: rich would wrap everything at 80 columns
         console = Console(width=160)
     if scanned:
-        _scanned(golden, backend, jobs, scanned_dir, json_out, md_out, worst, console)
+        _scanned(golden, backend, jobs or 0, scanned_dir, json_out, md_out, worst, console)
         return
     if backend in ("llm", "hybrid") and pred is None:
         _configure_llm(backend, llm_overrides)
     try:
-        report = evaluate(golden, pred_dir=pred, backend=backend)
+        report = evaluate(golden, pred_dir=pred, backend=backend, jobs=1 if jobs is None else jobs)
     except EvalError as exc:
         Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
         raise typer.Exit(code=2) from exc

@@ -247,6 +247,7 @@ def flag_issues(
             project=pred_names.get(m.flag.project, m.flag.project) if m.flag.project else None,
             path=m.path,
             text=m.flag.message,
+            severity=m.flag.severity,
         )
         for m in result.unexpected
     ]

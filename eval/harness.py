@@ -5,14 +5,17 @@
     pred_dir/<doc_id>.json       optional: existing extractor outputs (DocumentResult)
 
 Without `pred_dir` the pipeline (`extractor.pipeline.extract_document`) runs on each
-document. A document that cannot be extracted (or has no prediction file) is scored as
-all-missing and its error is reported.
+document, with OCR for pages that have no text layer (scans; image files once the reader
+takes them): in this process, or with `jobs` > 1 in a batch of worker processes
+(`extractor.batch`). A document that cannot be extracted (or has no prediction file) is
+scored as all-missing and its error is reported.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -105,11 +108,14 @@ def load_pipeline() -> Extract:
 def run_pipeline(
     extract: Extract, golden_dir: Path, doc_id: str, backend: str
 ) -> tuple[DocumentResult | None, str | None]:
+    from extractor.ocr.settings import OcrSettings, ocr_session
+
     path = find_document(golden_dir, doc_id)
     if path is None:
         return None, f"no document {golden_dir / 'docs' / doc_id}.* to extract"
     try:
-        result = extract(path, backend=backend)
+        with ocr_session(OcrSettings(mode="auto")):
+            result = extract(path, backend=backend)
         if not isinstance(result, DocumentResult):
             result = DocumentResult.model_validate(result)
     except Exception as exc:  # any failure of one document is reported, the rest go on
@@ -117,20 +123,60 @@ def run_pipeline(
     return result, None
 
 
-def evaluate(golden_dir: Path, pred_dir: Path | None = None, backend: str = "rules") -> EvalReport:
-    """Score the extractor (or the outputs in `pred_dir`) against every golden file."""
+def run_batch_pipeline(
+    golden_dir: Path, doc_ids: list[str], backend: str, jobs: int, out_dir: Path
+) -> dict[str, tuple[DocumentResult | None, str | None]]:
+    """Extract the documents in worker processes (`extractor.batch`, OCR on); each
+    doc_id maps to its result or the reason it has none."""
+    from rich.console import Console
+
+    from extractor.batch import BatchOptions, run_batch
+    from extractor.ocr.settings import OcrSettings
+
+    found = {doc_id: find_document(golden_dir, doc_id) for doc_id in doc_ids}
+    paths = [p for p in found.values() if p is not None]
+    options = BatchOptions(
+        out_dir=out_dir, jobs=jobs, backend=backend, ocr=OcrSettings(mode="auto"), force=True
+    )
+    batch = run_batch(paths, options, console=Console(stderr=True, quiet=True))
+    reasons = {o.doc_id: o.reason for o in batch.outcomes if o.status != "ok"}
+    results: dict[str, tuple[DocumentResult | None, str | None]] = {}
+    for doc_id, path in found.items():
+        if path is None:
+            results[doc_id] = (None, f"no document {golden_dir / 'docs' / doc_id}.* to extract")
+        elif doc_id in reasons:
+            results[doc_id] = (None, f"extraction failed: {reasons[doc_id]}")
+        else:
+            results[doc_id] = load_prediction(out_dir, doc_id)
+    return results
+
+
+def evaluate(
+    golden_dir: Path, pred_dir: Path | None = None, backend: str = "rules", jobs: int = 1
+) -> EvalReport:
+    """Score the extractor (or the outputs in `pred_dir`) against every golden file.
+    `jobs` > 1 (or 0: one per CPU) extracts in that many worker processes."""
     golden_dir = Path(golden_dir)
     files = golden_files(golden_dir)
     if pred_dir is not None and not Path(pred_dir).is_dir():
         raise EvalError(f"{pred_dir}: prediction folder not found")
-    extract = load_pipeline() if pred_dir is None else None
+    goldens = [load_golden(path) for path in files]
+    batch: dict[str, tuple[DocumentResult | None, str | None]] = {}
+    extract = None
+    if pred_dir is None and jobs != 1:
+        load_pipeline()  # fail early and clearly when there is no pipeline
+        with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
+            ids = [g.doc_id for g, _ in goldens]
+            batch = run_batch_pipeline(golden_dir, ids, backend, jobs, Path(tmp))
+    elif pred_dir is None:
+        extract = load_pipeline()
     items: list[DocumentInput] = []
-    for path in files:
-        golden, precision = load_golden(path)
+    for golden, precision in goldens:
         if pred_dir is not None:
             pred, error = load_prediction(Path(pred_dir), golden.doc_id)
+        elif extract is None:
+            pred, error = batch[golden.doc_id]
         else:
-            assert extract is not None
             pred, error = run_pipeline(extract, golden_dir, golden.doc_id, backend)
         items.append(DocumentInput(golden=golden, pred=pred, error=error, precision=precision))
     report = score_documents(

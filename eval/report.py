@@ -10,7 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from eval.results import Counts, EvalReport, FlagCounts, Mismatch
+from eval.results import Counts, EvalReport, FlagCounts, FormCounts, GroupReport, Mismatch
+from eval.thresholds import accounts_by_document, false_alarms
 from extractor.models import Span
 
 COUNT_HEADERS: tuple[str, ...] = ("P", "R", "F1", "TP", "FD", "FN", "FA")
@@ -25,8 +26,11 @@ MISMATCH_HEADERS: tuple[str, ...] = (
     "found",
     "source",
 )
-_NUMERIC = frozenset((*COUNT_HEADERS, *FLAG_HEADERS))
+FORM_HEADERS: tuple[str, ...] = ("form type", "projects", "aligned", "right")
+GROUP_HEADERS: tuple[str, ...] = ("docs", "failed", *COUNT_HEADERS, *FORM_HEADERS)
+_NUMERIC = frozenset((*COUNT_HEADERS, *FLAG_HEADERS, *GROUP_HEADERS))
 _MAX_VALUE = 60
+FOLD_DOCUMENTS = 20  # a longer per-document table is folded in Markdown
 
 
 def _pct(value: float) -> str:
@@ -86,11 +90,66 @@ def mismatch_cells(m: Mismatch) -> list[str]:
     ]
 
 
+def form_cells(forms: FormCounts) -> list[str]:
+    return [_pct(forms.accuracy), str(forms.golden), str(forms.aligned), str(forms.correct)]
+
+
+def group_cells(group: GroupReport) -> list[str]:
+    return [
+        str(group.documents),
+        str(group.failed),
+        *count_cells(group.counts),
+        *form_cells(group.forms),
+    ]
+
+
+def family_matrix(report: EvalReport) -> tuple[list[str], list[list[str]]]:
+    """Field F1 of every family (rows) in every rendering (columns); "—" where a family
+    has no document in that rendering."""
+    renderings = list(report.by_rendering)
+    rows = []
+    for family, group in report.by_family.items():
+        cells = []
+        for rendering in renderings:
+            pair = report.by_family_rendering.get(f"{family}/{rendering}")
+            cells.append(_pct(pair.counts.f1) if pair is not None else "—")
+        rows.append([family, *cells, _pct(group.counts.f1)])
+    if rows:
+        rows.append(["(all)", *(_pct(g.counts.f1) for g in report.by_rendering.values()),
+                     _pct(report.overall.f1)])  # fmt: skip
+    return ["family", *renderings, "all"], rows
+
+
+def _group_sections(report: EvalReport) -> list[tuple[str, Sequence[str], list[list[str]]]]:
+    if not report.by_family and not report.by_rendering:
+        return []
+    headers, matrix = family_matrix(report)
+    return [
+        ("Field F1 per family × rendering", headers, matrix),
+        (
+            "Per family",
+            ("family", *GROUP_HEADERS),
+            [[name, *group_cells(g)] for name, g in report.by_family.items()],
+        ),
+        (
+            "Per rendering",
+            ("rendering", *GROUP_HEADERS),
+            [[name, *group_cells(g)] for name, g in report.by_rendering.items()],
+        ),
+    ]
+
+
 def _sections(report: EvalReport) -> list[tuple[str, Sequence[str], list[list[str]]]]:
     """(title, headers, rows) of every counts table, shared by the terminal and Markdown."""
     docs = [[d.doc_id, *count_cells(d.counts), d.error or ""] for d in report.documents]
     return [
         ("Overall (field level, micro-averaged)", COUNT_HEADERS, [count_cells(report.overall)]),
+        (
+            "Form type (projects aligned by name, whatever their form)",
+            FORM_HEADERS,
+            [form_cells(report.forms)],
+        ),
+        *_group_sections(report),
         ("Per document", ("document", *COUNT_HEADERS, "error"), docs),
         (
             "Per record type",
@@ -159,6 +218,10 @@ def _account_sections(report: EvalReport) -> list[tuple[str, Sequence[str], list
         ]
         for t in accounts.tables
     ]
+    alarms = false_alarms(report)
+    for doc_id, counts in accounts_by_document(report).items():
+        note = f"false alarms: {alarms.get(doc_id, 0)}"
+        rows.append([doc_id, "(document)", *count_cells(counts), "", note])
     rows.append(["(all)", "", *count_cells(accounts.rows), _pct(accounts.header.f1), ""])
     f = accounts.formulas
     counts = [str(v) for v in (f.printed, f.predicted, f.matched, f.parsed, f.applied, f.hold)]
@@ -236,14 +299,18 @@ def to_markdown(report: EvalReport, worst: int = 15) -> str:
         f"{len(report.documents)} document(s), {source}; "
         f"warning/error flags P {_pct(report.flags.overall.precision)} / "
         f"R {_pct(report.flags.overall.recall)}"
-        + (f"; accounts F1 {_pct(report.accounts.rows.f1)}." if report.accounts else "."),
+        + (f"; accounts F1 {_pct(report.accounts.rows.f1)}" if report.accounts else "")
+        + f"; form type {_pct(report.forms.accuracy)} right "
+        f"({report.forms.correct} of {report.forms.golden} projects).",
     ]
     errors = [d for d in report.documents if d.error]
     if errors:
         lines += ["", "**Documents that failed** (scored as all-missing):", ""]
         lines += [f"- `{d.doc_id}`: {_md_escape(d.error or '')}" for d in errors]
     for title, headers, rows in _sections(report):
-        folded = title in ("Per field", "Validator flags per rule")
+        folded = title in ("Per field", "Validator flags per rule") or (
+            title == "Per document" and len(report.documents) > FOLD_DOCUMENTS
+        )
         lines += [""]
         if folded:
             lines += [f"<details><summary>{title}</summary>", ""]

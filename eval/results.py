@@ -117,10 +117,54 @@ class FlagIssue(BaseModel):
     project: str | None = None  # project name
     path: str  # golden path for missed; predicted path (mapped when possible) for unexpected
     text: str = ""  # the golden note or the flag's message
+    severity: str | None = None  # an unexpected flag's severity (info flags are no alarm)
+
+
+class FormCounts(BaseModel):
+    """Form type: of the golden projects, how many a predicted project was aligned with
+    (projects are aligned by name, whatever their form) and how many of those carry the
+    golden's form. Accuracy counts a project never found as wrong."""
+
+    golden: int = 0
+    aligned: int = 0
+    correct: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.golden if self.golden else 1.0
+
+    def merge(self, other: FormCounts) -> None:
+        self.golden += other.golden
+        self.aligned += other.aligned
+        self.correct += other.correct
+
+
+class GroupReport(BaseModel):
+    """The documents of one template family, one rendering, or one family in one
+    rendering, scored together (field counts summed: micro-averaged)."""
+
+    documents: int = 0
+    failed: int = 0  # documents whose extraction failed (scored as all-missing)
+    counts: Counts = Field(default_factory=Counts)
+    forms: FormCounts = Field(default_factory=FormCounts)
+
+    def add(self, doc: DocumentReport) -> None:
+        self.documents += 1
+        self.failed += doc.error is not None
+        for attr in ("tp", "fd", "fn", "fa"):
+            setattr(self.counts, attr, getattr(self.counts, attr) + getattr(doc.counts, attr))
+        self.forms.merge(doc.forms)
 
 
 class DocumentReport(BaseModel):
     doc_id: str
+    # From the golden's meta (the generated corpus sets them): template family, rendering
+    # (text_pdf, markdown, ocr_text, scan_pdf, image) and whether the family is held out.
+    family: str | None = None
+    rendering: str | None = None
+    held_out: bool | None = None
+    forms: FormCounts = Field(default_factory=FormCounts)
     counts: Counts = Field(default_factory=Counts)
     by_record_type: dict[str, Counts] = Field(default_factory=dict)
     records: dict[str, RecordCounts] = Field(default_factory=dict)
@@ -197,6 +241,12 @@ class EvalReport(BaseModel):
     flags: FlagReport = Field(default_factory=FlagReport)
     mismatches: list[Mismatch] = Field(default_factory=list)  # worst first, all of them
     accounts: AccountsReport | None = None  # when a golden or a prediction has accounts
+    forms: FormCounts = Field(default_factory=FormCounts)  # form type of every project
+    # Per template family, per rendering and per family × rendering ("family/rendering"),
+    # for goldens whose meta names them (the generated corpus); empty otherwise.
+    by_family: dict[str, GroupReport] = Field(default_factory=dict)
+    by_rendering: dict[str, GroupReport] = Field(default_factory=dict)
+    by_family_rendering: dict[str, GroupReport] = Field(default_factory=dict)
 
     def document(self, doc_id: str) -> DocumentReport:
         for doc in self.documents:

@@ -3,7 +3,7 @@
 There are no scanned originals in the repository, so they are made:
 
 1. every table of a golden document (line or block layout, read with `extractor.rows`)
-   is drawn by `tests/fixtures/make_pdfs.py` as a ruled table with merged cells and a
+   is drawn by `eval/corpus/draw.py` as a ruled table with merged cells and a
    CJK font, with the plain lines printed just above it as its title; a table too tall
    for one page continues on the next page, the way exported reports break them;
 2. each page is rendered to a grey picture (200 dpi), lightly degraded (a small skew,
@@ -17,17 +17,16 @@ document text, so a second run reuses them.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pymupdf
 
+from eval.corpus import draw
 from extractor.layout import join_cell_lines
 from extractor.rows import read_rows
 
@@ -35,7 +34,7 @@ SCAN_DPI = 200
 MAX_PAGE_HEIGHT = 1190.0  # points; a taller table is continued on the next page
 TITLE_LINES = 5  # plain lines kept above each table
 REPO = Path(__file__).resolve().parent.parent
-MAKE_PDFS = REPO / "tests" / "fixtures" / "make_pdfs.py"
+DRAWING_CODE = Path(draw.__file__)
 
 Block = tuple[list[str], list[list[str]]]
 
@@ -49,26 +48,10 @@ class Degrade:
     noise: float = 5.0  # standard deviation of Gaussian noise, grey levels
     jpeg_quality: int = 85
     seed: int = 7
+    specks: int = 0  # dark dots of dust (1–3 px) sprinkled over each page
 
 
 CLEAN = Degrade(skew=0.0, blur=0.0, noise=0.0, jpeg_quality=95)
-
-
-def drawing_module() -> ModuleType:
-    """`tests/fixtures/make_pdfs.py`, loaded from the repository (it is not installed)."""
-    name = "_extractor_fixture_make_pdfs"
-    if name in sys.modules:
-        return sys.modules[name]
-    if not MAKE_PDFS.is_file():
-        raise FileNotFoundError(
-            f"{MAKE_PDFS} not found: scanned fixtures are built from a repository checkout"
-        )
-    spec = importlib.util.spec_from_file_location(name, MAKE_PDFS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # ---------------------------------------------------------------------------------------
@@ -101,9 +84,8 @@ def _page_pieces(
     rows: list[list[str]], title: list[str]
 ) -> list[tuple[list[str], list[list[str]]]]:
     """Split a table whose drawing is taller than a page into pieces that fit."""
-    mk = drawing_module()
     scratch = pymupdf.open()
-    mk.add_form_page(scratch, rows, title_lines=title)
+    draw.add_form_page(scratch, rows, title_lines=title)
     height = scratch[0].rect.height
     scratch.close()
     if height <= MAX_PAGE_HEIGHT or len(rows) < 2:
@@ -114,15 +96,14 @@ def _page_pieces(
 
 def draw_document(text: str, path: Path) -> int:
     """A text-layer PDF of a document's tables; returns the page count."""
-    mk = drawing_module()
     doc = pymupdf.open()
     for title, rows in form_blocks(text):
         for piece_title, piece in _page_pieces(rows, title):
-            mk.add_form_page(doc, piece, title_lines=piece_title)
+            draw.add_form_page(doc, piece, title_lines=piece_title)
     if doc.page_count == 0:
         raise ValueError("the document has no table to draw")
     pages = doc.page_count
-    mk.save_pdf(doc, path)
+    draw.save_pdf(doc, path)
     doc.close()
     return pages
 
@@ -131,7 +112,8 @@ def draw_document(text: str, path: Path) -> int:
 # Scanning
 
 
-def _page_image(page: pymupdf.Page, dpi: int) -> Any:
+def page_image(page: pymupdf.Page, dpi: int) -> Any:
+    """A page rendered to a grey picture (numpy array, one byte per pixel)."""
     import numpy as np
 
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
@@ -141,7 +123,7 @@ def _page_image(page: pymupdf.Page, dpi: int) -> Any:
 
 
 def degrade_image(image: Any, degrade: Degrade, rng: random.Random) -> Any:
-    """Skew, blur, noise: what a flatbed scanner does to a page, mildly."""
+    """Skew, blur, noise, specks: what a flatbed scanner does to a page, mildly."""
     import cv2
     import numpy as np
 
@@ -156,6 +138,10 @@ def degrade_image(image: Any, degrade: Degrade, rng: random.Random) -> Any:
     if degrade.noise:
         noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0.0, degrade.noise, out.shape)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    h, w = out.shape
+    for _ in range(degrade.specks):
+        x, y, r = rng.randrange(w), rng.randrange(h), rng.choice((1, 1, 2, 3))
+        cv2.circle(out, (x, y), r, rng.randrange(0, 90), -1)
     return out
 
 
@@ -187,7 +173,7 @@ def rasterize_pdf(
         if number in keep_text:
             out.insert_pdf(src, from_page=number - 1, to_page=number - 1)
             continue
-        image = degrade_image(_page_image(page, dpi), degrade, rng)
+        image = degrade_image(page_image(page, dpi), degrade, rng)
         turn = turns.get(number, 0) % 360
         if turn:
             image = cv2.rotate(image, _CV_TURN[turn])
@@ -197,7 +183,7 @@ def rasterize_pdf(
         h, w = image.shape
         new = out.new_page(width=w * 72.0 / dpi, height=h * 72.0 / dpi)
         new.insert_image(new.rect, stream=data.tobytes())
-    out.save(target, garbage=3, deflate=True)
+    out.save(target, garbage=3, deflate=True, no_new_id=True)  # same pages, same bytes
     out.close()
     src.close()
 
@@ -223,7 +209,7 @@ def recipe_key(text: str, degrade: Degrade, dpi: int) -> str:
     digest = hashlib.sha256()
     digest.update(text.encode("utf-8"))
     digest.update(repr((sorted(asdict(degrade).items()), dpi, MAX_PAGE_HEIGHT)).encode())
-    digest.update(MAKE_PDFS.read_bytes() if MAKE_PDFS.is_file() else b"")
+    digest.update(DRAWING_CODE.read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 

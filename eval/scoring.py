@@ -35,6 +35,8 @@ from eval.results import (
     FlagCounts,
     FlagIssue,
     FlagReport,
+    FormCounts,
+    GroupReport,
     Mismatch,
     MismatchKind,
     RecordCounts,
@@ -181,6 +183,24 @@ def mismatches(results: Sequence[FieldResult]) -> list[Mismatch]:
     return sorted(found, key=lambda m: (-m.cost, m.doc_id, m.path, m.field))
 
 
+def form_counts(
+    golden: GoldenDocument, pred: DocumentResult | None, alignment: DocumentAlignment
+) -> FormCounts:
+    """Form type per golden project: aligned (by name, whatever the form) and right."""
+    pred_projects = pred.projects if pred is not None else []
+    pairs = alignment.projects.pairs
+    return FormCounts(
+        golden=len(golden.projects),
+        aligned=len(pairs),
+        correct=sum(golden.projects[g].form == pred_projects[p].form for g, p in pairs),
+    )
+
+
+def _meta_text(golden: GoldenDocument, key: str) -> str | None:
+    value = golden.meta.get(key)
+    return str(value) if value is not None else None
+
+
 def score_document(item: DocumentInput) -> DocumentScore:
     golden, pred = item.golden, item.pred
     pred_projects = pred.projects if pred is not None else []
@@ -189,8 +209,13 @@ def score_document(item: DocumentInput) -> DocumentScore:
         golden.doc_id, golden.projects, pred_projects, alignment, item.precision
     )
     flag_match = match_flags(golden, pred, alignment)
+    held_out = golden.meta.get("held_out")
     report = DocumentReport(
         doc_id=golden.doc_id,
+        family=_meta_text(golden, "family"),
+        rendering=_meta_text(golden, "rendering"),
+        held_out=held_out if isinstance(held_out, bool) else None,
+        forms=form_counts(golden, pred, alignment),
         counts=count(results),
         by_record_type={t: count(r for r in results if r.record_type == t) for t in RECORD_TYPES},
         records=_record_counts(golden, pred, alignment),
@@ -233,6 +258,11 @@ def build_report(
         flags.issues += score.flag_issues
     flags.by_rule = dict(sorted(by_rule.items()))
     accounts = accounts_report([s.accounts for s in scores if s.accounts is not None])
+    documents = [s.report for s in scores]
+    forms = FormCounts()
+    for doc in documents:
+        forms.merge(doc.forms)
+    by_family, by_rendering, by_pair = _groups(documents)
     return EvalReport(
         golden_dir=golden_dir,
         pred_dir=pred_dir,
@@ -241,14 +271,37 @@ def build_report(
         overall=count(results),
         by_record_type={t: count(r for r in results if r.record_type == t) for t in RECORD_TYPES},
         by_field=by_field,
-        documents=[s.report for s in scores],
+        documents=documents,
         flags=flags,
         mismatches=sorted(
             (m for s in scores for m in s.mismatches),
             key=lambda m: (-m.cost, m.doc_id, m.path, m.field),
         ),
         accounts=accounts,
+        forms=forms,
+        by_family=by_family,
+        by_rendering=by_rendering,
+        by_family_rendering=by_pair,
     )
+
+
+Groups = dict[str, GroupReport]
+
+
+def _groups(documents: Sequence[DocumentReport]) -> tuple[Groups, Groups, Groups]:
+    """Documents grouped by family, by rendering and by both ("family/rendering"),
+    sorted by name; documents without a family or rendering stay out of that grouping."""
+    by_family: Groups = {}
+    by_rendering: Groups = {}
+    by_pair: Groups = {}
+    for doc in documents:
+        if doc.family is not None:
+            by_family.setdefault(doc.family, GroupReport()).add(doc)
+        if doc.rendering is not None:
+            by_rendering.setdefault(doc.rendering, GroupReport()).add(doc)
+        if doc.family is not None and doc.rendering is not None:
+            by_pair.setdefault(f"{doc.family}/{doc.rendering}", GroupReport()).add(doc)
+    return tuple(dict(sorted(g.items())) for g in (by_family, by_rendering, by_pair))  # type: ignore[return-value]
 
 
 def score_documents(

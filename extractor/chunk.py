@@ -19,7 +19,12 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from extractor.document import Chunk, Document, TableCell, TablePart
 from extractor.forms import decide_kind, is_department, is_framework_label, title_line
-from extractor.headers import column_meaning, find_indicator_header, is_indicator_header_row
+from extractor.headers import (
+    FORM_START,
+    column_meaning,
+    find_indicator_header,
+    is_indicator_header_row,
+)
 from extractor.normalize import normalize_text, squash
 from extractor.rows import Row, read_rows
 
@@ -27,11 +32,9 @@ from extractor.rows import Row, read_rows
 FORM_TITLE = re.compile(
     r"(自评表|评价表|目标表|申报表|填报表|评分情况表|评分表|评分详情|指标体系|绩效报告表)"
 )
-# The first cell of a row that opens a form's header block.
-FORM_START = re.compile(r"^(项目名称|项目名|项目/|部门名称|预算[（(]?单位[）)]?名称|单位名称)")
 TOTAL_ROW = re.compile(r"^(总分|合计|总计)")
 PROJECT_START = re.compile(r"^(项目名称|项目名|项目/)")
-DEPARTMENT_START = re.compile(r"^(部门名称|预算[（(]?单位[）)]?名称|单位名称)")
+DEPARTMENT_START = re.compile(r"^(部门|预算[（(]?单位|单位名称)")
 SECTION = re.compile(
     r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
 )
@@ -173,6 +176,27 @@ def _row_forms(doc: Document, text: str, taken: list[tuple[int, int]]) -> list[C
     return forms
 
 
+def _attach_text_grids(doc: Document, forms: list[Chunk]) -> list[Chunk]:
+    """A form found in flat text also gets the rows of the text tables it covers, so the
+    reader can read it by its header where its rows keep their columns."""
+    starts = {p.number: s for p, s in zip(doc.pages, doc.page_starts(), strict=True)}
+    spans: list[tuple[int, list[int]]] = []  # table index, each row's start offset
+    for index, table in enumerate(doc.tables):
+        if table.source != "text":
+            continue
+        first: dict[int, int] = {}
+        for cell in table.cells:
+            at = starts[cell.page] + cell.start
+            first[cell.row] = min(first.get(cell.row, at), at)
+        spans.append((index, [first[r] for r in range(table.n_rows)]))
+    for chunk in forms:
+        for index, row_starts in spans:
+            inside = [r for r, at in enumerate(row_starts) if chunk.start <= at < chunk.end]
+            if inside:
+                chunk.parts.append(TablePart(table=index, first_row=inside[0], last_row=inside[-1]))
+    return forms
+
+
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= at < e for s, e in spans)
 
@@ -222,6 +246,8 @@ class _GridForms:
         forms: list[Chunk] = []
         previous_end = 0
         for index, table in enumerate(self.doc.tables):
+            if table.source == "text":
+                continue  # flat text: its forms are found in its rows (`_attach_text_grids`)
             rows = table.rows()
             floor = 0
             while True:
@@ -375,7 +401,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
     text = doc.text
     grid_forms = _GridForms(doc).find() if doc.tables else []
     taken = [(c.start, c.end) for c in grid_forms]
-    forms = sorted(grid_forms + _row_forms(doc, text, taken), key=lambda c: c.start)
+    row_forms = _attach_text_grids(doc, _row_forms(doc, text, taken))
+    forms = sorted(grid_forms + row_forms, key=lambda c: c.start)
     gaps: list[tuple[int, int]] = []
     pos = 0
     for form in forms:

@@ -43,7 +43,9 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
             if not found:
-                problems.append((path, "目录中没有可处理的报告（.txt .pdf .md .html）"))
+                problems.append(
+                    (path, "目录中没有可处理的报告（.txt .pdf .md .html .png .jpg .tif）")
+                )
             files.extend(found)
         else:
             files.append(path)
@@ -86,7 +88,10 @@ def _summary_table(results: list[DocumentResult]) -> Table:
 @app.command()
 @llm_options
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（.txt .pdf .md .html）")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="报告文件或目录（.txt .pdf .md .html，或扫描图像 .png .jpg .tif）"),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录，每个文档一个 JSON")] = Path(
         "out"
     ),

@@ -231,11 +231,41 @@ def funding_meaning(text: str) -> Match | None:
     return match_term(text, vocabulary().funding_columns)
 
 
-def funding_source(label: str) -> str:
+def funding_source(label: str, *, ocr: bool = False) -> str:
     """Row label → FundingLine.source ("total", "fiscal", "carryover", "other", or the
-    label as printed)."""
+    label as printed). An OCR'd label may be a misread vocabulary word (`ocr`)."""
     key = re.sub(r"^其中[:：]?", "", label_key(label)).rstrip(":：")
     m = match_term(key, vocabulary().funding_rows)
+    if m is None and ocr:
+        return _misread_source(key) or key
     if m is None or m.meaning == "as_printed" or (m.how == "fuzzy" and m.score < 85):
         return key
     return m.meaning
+
+
+def _misread_source(key: str) -> str | None:
+    """The source of the vocabulary label an OCR'd label is a misreading of: as long, a
+    third of its characters or fewer read wrong ("年濱资金总隸" → 年度资金总额)."""
+    for term in vocabulary().funding_rows:
+        if len(term.word) == len(key) >= 4 and term.meaning != "as_printed":
+            wrong = sum(a != b for a, b in zip(term.word, key, strict=True))
+            if wrong <= len(key) // 3:
+                return term.meaning
+    return None
+
+
+
+# --- the header block -------------------------------------------------------------------
+
+
+def header_label_pattern(field: str, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """A header-block label (项目名称, 主管部门 …) at the start of a cell, from the
+    vocabulary, longest first; `extra` adds the short forms OCR leaves of a label split
+    over two cells ("项目/" + "名称")."""
+    words = [t.word for t in vocabulary().header if t.meaning == field] + list(extra)
+    words.sort(key=len, reverse=True)
+    return re.compile("^(" + "|".join(re.escape(w) for w in words) + ")")
+
+
+# The first cell of a row that opens a form's header block: its name label.
+FORM_START = header_label_pattern("name", ("项目/",))

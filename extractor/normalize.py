@@ -201,7 +201,11 @@ def _quantity(text: str) -> tuple[float | None, str | None]:
         return None, None  # a year, not a quantity
     if m.start() > 0 and not rest:
         return None, None  # "第3" style ordinals and labels ending in a digit
+    rest = _BRACKETED_UNIT.sub(r"\1", rest)  # "34987.00(平方米)"
     return float(m.group(0)), _unit_prefix(rest)
+
+
+_BRACKETED_UNIT = re.compile(r"^[（(]([^（）()]{1,10})[）)]$")
 
 
 def _unit_prefix(rest: str) -> str | None:
@@ -211,9 +215,21 @@ def _unit_prefix(rest: str) -> str | None:
     return None
 
 
-_UNIT = re.compile(
-    r"^(%|‰|[万亿千百]?[元人次户家条份套种项个台件所座辆名批场篇期册本间天小时日月年分秒]{1,4}|平方米|立方米|公里|千米|米|吨|亩|万人次|人次|人/年|元/人/年|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$"
+# Measure words and units after a quantity; 万/亿/千/百 may precede any of them.
+_MEASURES = (
+    "元人次户家条份套种项个台件所座辆名批场篇期册本间天时日月年分秒"
+    "处块起宗例床张株棵头只艘架栋幢课节轮届"
 )
+_UNIT_WORDS = (
+    "平方米|平方公里|立方米|公里|千米|公顷|千瓦时|千瓦|米|吨|亩|人次|户次"
+    "|小时|分钟|工作日|学时|课时|台套|标准箱"
+)
+
+_UNIT = re.compile(
+    rf"^(%|‰|[万亿千百]?(?:{_UNIT_WORDS}|[{_MEASURES}]{{1,4}})|人/年|元/人/年"
+    r"|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$"
+)
+
 
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")
@@ -237,3 +253,28 @@ _INDICATOR_PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 def strip_indicator_prefix(name: str) -> str:
     """ "指标 1: 慢性病鉴定" → "慢性病鉴定"."""
     return _INDICATOR_PREFIX.sub("", name.strip())
+
+
+# A code before a level label or a scoring table's indicator: "A", "A1", "B12" (lettered
+# evaluation frameworks), "一、", "（二）", "3." (numbered levels).
+_LETTER_CODE = re.compile(r"^[A-Z]\d{0,3}(?=[\u4e00-\u9fff])")
+_NUMBER_CODE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+)
+_BARE_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)分$")
+
+
+def split_label(text: str, *, numbered: bool = True) -> tuple[str, float | None]:
+    """A level label or indicator as printed, without its code and weight, and the
+    weight: "A决策20分" → ("决策", 20.0), "产出指标(50分)" → ("产出指标", 50.0),
+    "一、决策（15分）" → ("决策", 15.0). `numbered=False` keeps a leading number ("3.")."""
+    key = squash(normalize_text(text).text)
+    key = _LETTER_CODE.sub("", key)
+    if numbered:
+        key = _NUMBER_CODE.sub("", key)
+    label, weight = split_weight(key)
+    if weight is None:
+        m = _BARE_WEIGHT.search(label)
+        if m and m.start() > 0 and not label[m.start() - 1].isdigit():
+            label, weight = label[: m.start()], float(m.group(1))
+    return label, weight

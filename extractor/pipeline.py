@@ -31,7 +31,8 @@ from extractor.ocr.annotate import annotate_ocr
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 MARKUP_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | MARKUP_SUFFIXES
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | MARKUP_SUFFIXES | IMAGE_SUFFIXES
 
 
 def file_sha256(path: Path) -> str:
@@ -65,7 +66,13 @@ def load_document(path: Path) -> Document:
         from extractor.ingest.markup import read_markup
 
         return read_markup(path, doc_id, sha)
-    raise InputError(f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 .txt .pdf .md .html）")
+    if suffix in IMAGE_SUFFIXES:
+        from extractor.ingest.image import read_image
+
+        return read_image(path, doc_id, sha)
+    raise InputError(
+        f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 .txt .pdf .md .html .png .jpg .tif）"
+    )
 
 
 def _merge_funding(ours: list[FundingLine], theirs: list[FundingLine]) -> list[FundingLine]:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from extractor.document import Page, Table, TableCell
+from extractor.headers import FORM_START
 
 # Page numbers, "续表" and similar furniture between a table and its continuation.
 _FURNITURE = re.compile(
@@ -89,10 +90,6 @@ def _lines_up(upper: Table, lower: Table) -> bool:
     return all(_near(x, a, tolerance) for x in b) or all(_near(x, b, tolerance) for x in a)
 
 
-# The first cell of a table that starts a form of its own, never a continuation.
-_FORM_START = re.compile(r"^(项目名称|项目名|部门名称|单位名称|预算[（(]?单位[）)]?名称|主管部门)")
-
-
 def _starts_anew(table: Table) -> bool:
     """A table whose first row opens a form (项目名称 …) or is one cell across the whole
     width (a title printed inside the table)."""
@@ -102,7 +99,7 @@ def _starts_anew(table: Table) -> bool:
         return False
     if len(filled) == 1 and filled[0].col_span == table.n_cols and table.n_cols > 1:
         return True
-    return bool(_FORM_START.match("".join(filled[0].text.split())))
+    return bool(FORM_START.match("".join(filled[0].text.split())))
 
 
 def _row_key(cells: list[TableCell]) -> tuple[str, ...]:

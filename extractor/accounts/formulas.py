@@ -131,12 +131,13 @@ def expected(check: FormulaCheck) -> float:
 
 
 def check_holds(check: FormulaCheck) -> bool:
-    """The printed target equals its terms, within the printed precision."""
-    from extractor.validate.numbers import sums_agree  # lazy: validate imports this package
+    """The printed target equals its terms, up to the rounding of the printed terms."""
+    from extractor.accounts.arithmetic import judge_sum
 
-    printed = check.printed or 0.0
-    signed = [sign * (value or 0.0) for sign, value in check.parts]
-    return sums_agree(printed, signed)
+    verdict = judge_sum(
+        check.printed, [v for _, v in check.parts], [sign for sign, _ in check.parts]
+    )
+    return verdict != "error"
 
 
 def belongs_to(table: AccountTable, formula: Formula) -> bool:

@@ -1,17 +1,23 @@
 """What should add up in a set of final accounts, as comparisons the validator judges.
 
 - hierarchy: a 类 (款) amount = the sum of its 款 (项) children, in every column;
-- total: a 合计 row = its 类 rows (表6: each 合计 its group's 类); a 小计 column = the
-  component columns printed right after it (小计 | 一般公共预算 | 政府性基金 | 国有资本),
-  unless a printed formula already says so;
+- total: a 合计 row = its 类 rows (表6: each 合计 its group's 类); the rows of a
+  收入/支出 side without codes (表1, 表4): 本年收入合计 = the numbered income rows,
+  总计 = 本年…合计 + the rows printed between them (a numbered row under 年初财政拨款
+  结转和结余 is part of that row, not of 总计); a column that the template makes the sum
+  of others (本年收入合计 = 财政拨款收入 + 上级补助收入 + …, 合计 = 基本支出 + 项目支出,
+  年末结转和结余 = 年初 + 本年收入 − 本年支出, 三公 合计 = 因公出国(境)费 + 小计 +
+  公务接待费 …, `vocabulary.COLUMN_SUMS`), unless a printed formula already says so;
 - cross_table: the template's identities between tables (see `cross_table`).
 
-Empty cells count as 0. Nothing here judges: `Comparison` only names the target cell
-and the signed cells it should equal the sum of.
+Empty cells count as 0. Nothing here judges: `Comparison` only names the target cell and
+the signed cells it should equal the sum of. A comparison never adds a total to its own
+parts: every target is left out of its parts and parts are taken one level down only.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractor.accounts.formulas import parse_formula
@@ -29,7 +35,7 @@ from extractor.accounts.lookup import (
     is_total,
     name_key,
 )
-from extractor.accounts.vocabulary import COMPONENT_SETS, SUBTOTAL_LABELS
+from extractor.accounts.vocabulary import COLUMN_SUMS
 from extractor.models import AccountTable
 
 
@@ -42,7 +48,11 @@ class Comparison:
 
 
 def _coded(table: AccountTable) -> dict[str, int]:
-    return {row.code: r for r, row in enumerate(table.rows) if row.code}
+    found: dict[str, int] = {}
+    for r, row in enumerate(table.rows):
+        if row.code and row.code not in found:
+            found[row.code] = r
+    return found
 
 
 def hierarchy(acc: Accounts) -> list[Comparison]:
@@ -65,6 +75,9 @@ def hierarchy(acc: Accounts) -> list[Comparison]:
     return found
 
 
+# --- totals -------------------------------------------------------------------------------
+
+
 def _total_groups(table: AccountTable) -> list[tuple[int, list[int]]]:
     """(合计 row, its 类 rows): the 类 rows printed before it since the previous 合计 (表6),
     or, for a 合计 printed first, all the 类 rows after it."""
@@ -76,6 +89,8 @@ def _total_groups(table: AccountTable) -> list[tuple[int, list[int]]]:
         if row.code is None and row.line is None and is_total(row.name)
     ]
     lei = [r for r, row in enumerate(table.rows) if row.code and len(row.code) == 3]
+    if not lei:
+        return []
     for r, row in enumerate(table.rows):
         if r in totals:
             before = pending
@@ -87,7 +102,58 @@ def _total_groups(table: AccountTable) -> list[tuple[int, list[int]]]:
     return [(r, rows) for r, rows in groups if rows]
 
 
-def _formula_targets(table: AccountTable) -> set[int]:
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+
+def _numbered(name: str) -> bool:
+    return bool(_NUMBERED.match(name.strip()))
+
+
+def side_structure(table: AccountTable) -> list[tuple[int, list[int], str]]:
+    """The sums of a side of 表1/表4 (rows without codes), from the template's layout:
+    本年收入合计 (本年支出合计) = the rows above it; 总计 = that 合计 + the unnumbered rows
+    between them; an unnumbered row followed by numbered rows = their sum."""
+    rows = table.rows
+    if any(row.code for row in rows):
+        return []
+    keys = [name_key(row.name) for row in rows]
+    year_total = next(
+        (r for r, key in enumerate(keys) if key.startswith("本年") and key.endswith("合计")),
+        None,
+    )
+    grand = next((r for r, key in enumerate(keys) if key == "总计"), None)
+    found: list[tuple[int, list[int], str]] = []
+    if year_total is not None and year_total > 0:
+        found.append((year_total, list(range(year_total)), "以上各行之和"))
+    if year_total is None or grand is None or grand < year_total:
+        return found
+    top: list[int] = []
+    current: int | None = None
+    breakdown: dict[int, list[int]] = {}
+    for r in range(year_total + 1, grand):
+        if _numbered(rows[r].name) and current is not None:
+            breakdown[current].append(r)
+        elif rows[r].name:
+            current = r
+            top.append(r)
+            breakdown[r] = []
+    found.append((grand, [year_total, *top], f"{rows[year_total].name}与其后各行之和"))
+    for r, parts in breakdown.items():
+        if parts:
+            found.append((r, parts, "其下各行之和"))
+    return found
+
+
+def _row_formula_targets(table: AccountTable) -> set[int]:
+    lines: set[int] = set()
+    for text in table.formulas:
+        formula = parse_formula(text)
+        if formula is not None and formula.axis == "row":
+            lines.add(formula.target)
+    return lines
+
+
+def _column_formula_targets(table: AccountTable) -> set[int]:
     numbers: set[int] = set()
     for text in table.formulas:
         formula = parse_formula(text)
@@ -96,54 +162,94 @@ def _formula_targets(table: AccountTable) -> set[int]:
     return numbers
 
 
-def _subtotal_columns(table: AccountTable) -> list[tuple[int, list[int]]]:
-    found: list[tuple[int, list[int]]] = []
-    covered = _formula_targets(table)
-    labels = [name_key(c.label) for c in table.columns]
+def _occurrence_groups(labels: list[str]) -> list[list[int]]:
+    """Columns grouped by how often their label was seen before: a table printing every
+    label twice (三公: 预算数 then 决算数, side by side or group after group) gives two
+    groups, each with one column per label."""
+    seen: dict[str, int] = {}
+    groups: list[list[int]] = []
     for k, label in enumerate(labels):
-        if label not in SUBTOTAL_LABELS or table.columns[k].number in covered:
-            continue
-        for components in COMPONENT_SETS:
-            run = []
-            for j in range(k + 1, len(labels)):
-                if labels[j] not in components:
+        m = seen.get(label, 0)
+        seen[label] = m + 1
+        while len(groups) <= m:
+            groups.append([])
+        groups[m].append(k)
+    return groups
+
+
+def column_sums(table: AccountTable) -> list[tuple[int, tuple[tuple[int, int], ...], str]]:
+    """(total column, ((sign, component column), …), description) for every column the
+    template makes a sum of others, found by label (`vocabulary.COLUMN_SUMS`)."""
+    labels = [name_key(c.label) for c in table.columns]
+    covered = _column_formula_targets(table)
+    found: list[tuple[int, tuple[tuple[int, int], ...], str]] = []
+    for group in _occurrence_groups(labels):
+        where = {labels[k]: k for k in group}
+        for k in group:
+            if table.columns[k].number in covered and table.columns[k].number is not None:
+                continue
+            for total, components in COLUMN_SUMS:
+                if labels[k] != name_key(total):
+                    continue
+                parts: list[tuple[int, int]] = []
+                for sign, options in components:
+                    column = next(
+                        (where[name_key(o)] for o in options if name_key(o) in where), None
+                    )
+                    if column is not None and column != k:
+                        parts.append((sign, column))
+                if len(parts) >= 2:
+                    what = " ".join(
+                        ("+ " if sign > 0 else "− ") + table.columns[c].label for sign, c in parts
+                    ).removeprefix("+ ")
+                    found.append((k, tuple(parts), what))
                     break
-                run.append(j)
-            if len(run) >= 2:
-                found.append((k, run))
-                break
     return found
 
 
 def totals(acc: Accounts) -> list[Comparison]:
     found: list[Comparison] = []
     for t, table in enumerate(acc.tables):
+        width = len(table.columns)
         for r, rows in _total_groups(table):
-            for k in range(len(table.columns)):
+            for k in range(width):
                 parts = tuple((1, Ref(t, x, k)) for x in rows)
                 found.append(Comparison("total", Ref(t, r, k), parts, "各类科目之和"))
-        for k, run in _subtotal_columns(table):
-            what = " + ".join(table.columns[j].label for j in run)
+        formula_lines = _row_formula_targets(table)
+        for r, rows, what in side_structure(table):
+            if table.rows[r].line is not None and table.rows[r].line in formula_lines:
+                continue
+            for k in range(width):
+                parts = tuple((1, Ref(t, x, k)) for x in rows)
+                found.append(Comparison("total", Ref(t, r, k), parts, what))
+        for k, run, what in column_sums(table):
             for r in range(len(table.rows)):
-                parts = tuple((1, Ref(t, r, j)) for j in run)
+                parts = tuple((sign, Ref(t, r, j)) for sign, j in run)
                 found.append(Comparison("total", Ref(t, r, k), parts, what))
     return found
 
 
+# --- cross-table identities ------------------------------------------------------------
+
+
 class _Cross:
     """Builds cross-table comparisons, skipping any whose tables, rows or columns are
-    not printed."""
+    not printed, and any already made."""
 
     def __init__(self, acc: Accounts) -> None:
         self.acc = acc
         self.found: list[Comparison] = []
+        self._seen: set[tuple[Ref, tuple[Ref, ...]]] = set()
 
     def add(self, target: Ref | None, parts: list[Ref | None], what: str) -> None:
         if target is None or not parts or any(p is None for p in parts):
             return
-        self.found.append(
-            Comparison("cross_table", target, tuple((1, p) for p in parts if p), what)
-        )
+        refs = tuple(p for p in parts if p is not None)
+        key = (target, refs)
+        if key in self._seen or target in refs:
+            return
+        self._seen.add(key)
+        self.found.append(Comparison("cross_table", target, tuple((1, p) for p in refs), what))
 
     def cell(self, t: int | None, row: int | None, column: int | None) -> Ref | None:
         if t is None or row is None or column is None:
@@ -156,37 +262,40 @@ class _Cross:
         return self.cell(t, self.acc.total_row(t, name), column)
 
 
+_FISCAL_KINDS = ("一般公共预算", "政府性基金", "国有资本经营")
+
+
 def _fiscal_rows(acc: Accounts, t: int) -> dict[str, int]:
     """The three 财政拨款 income rows of 表1/表4 (above 本年收入合计), by kind."""
-    table = acc.tables[t]
-    limit = next((row.line for row in table.rows if name_key(row.name) == "本年收入合计"), None)
     found: dict[str, int] = {}
-    for r, row in enumerate(table.rows):
-        if limit is not None and row.line is not None and row.line >= limit:
+    for row_index, row in enumerate(acc.tables[t].rows):
+        key = name_key(row.name)
+        if key.startswith("本年") and key.endswith("合计"):
             break
-        for word in ("一般公共预算", "政府性基金", "国有资本经营"):
+        for word in _FISCAL_KINDS:
             if word in row.name and word not in found:
-                found[word] = r
+                found[word] = row_index
     return found
 
 
-def _class_rows(table: AccountTable, before: str) -> dict[str, int]:
-    """Numbered 类 rows of 表1/表4 支出 ("一、一般公共服务支出"), by name, above `before`."""
+def _class_rows(table: AccountTable) -> dict[str, int]:
+    """Numbered 类 rows of 表1/表4 支出 ("一、一般公共服务支出"), by name, above 本年支出合计."""
     found: dict[str, int] = {}
     for r, row in enumerate(table.rows):
-        if name_key(row.name) == before:
+        key = name_key(row.name)
+        if key.startswith("本年") and key.endswith("合计"):
             break
-        if row.name and row.name != name_key(row.name):
-            found[name_key(row.name)] = r
+        if key and _numbered(row.name):
+            found.setdefault(key, r)
     return found
 
 
 def _lei(acc: Accounts, t: int) -> dict[str, int]:
-    return {
-        name_key(row.name): r
-        for r, row in enumerate(acc.tables[t].rows)
-        if row.code and len(row.code) == 3
-    }
+    found: dict[str, int] = {}
+    for r, row in enumerate(acc.tables[t].rows):
+        if row.code and len(row.code) == 3:
+            found.setdefault(name_key(row.name), r)
+    return found
 
 
 def _all_fiscal(acc: Accounts, income: int | None) -> bool:
@@ -202,6 +311,19 @@ def _all_fiscal(acc: Accounts, income: int | None) -> bool:
     return values[0] == values[fiscal] and not any(others)
 
 
+def _only_fiscal_money(acc: Accounts, t1i: int | None, t4i: int | None, t2: int | None) -> bool:
+    """Every amount the department spent is 财政拨款: all its income is (表2), and 表1's
+    总计 (which adds non-fiscal balances carried in) equals 表4's."""
+    if not _all_fiscal(acc, t2):
+        return False
+    if t1i is None or t4i is None:
+        return True
+    whole = [acc.total_row(t, "总计") for t in (t1i, t4i)]
+    if whole[0] is None or whole[1] is None:
+        return True
+    return acc.value(Ref(t1i, whole[0], 0)) == acc.value(Ref(t4i, whole[1], 0))
+
+
 def cross_table(acc: Accounts) -> list[Comparison]:
     """The template's identities between tables.
 
@@ -213,8 +335,9 @@ def cross_table(acc: Accounts) -> list[Comparison]:
        本年支出合计 likewise.
     6. 表4 政府性基金预算财政拨款收入 = 表7 本年收入.
     7. 表5 基本支出 = 表6 人员经费合计 + 公用经费合计.
-    8. When all income is 财政拨款: 表3 each row = 表5 + 表7 + 表8 (本年支出、基本支出、项目支出);
-       表3 基本支出 = 表6 + 表7 + 表8 基本支出; 表4 收入、支出 = 表1's.
+    8. When every amount is 财政拨款 (all income, and no other balance carried in): 表3 each
+       row = 表5 + 表7 + 表8 (本年支出、基本支出、项目支出); 表3 基本支出 = 表6 + 表7 + 表8
+       基本支出; 表4 收入、支出 = 表1's.
     """
     x = _Cross(acc)
     t1i, t1e = acc.find(TOTAL, "收入"), acc.find(TOTAL, "支出")
@@ -236,7 +359,7 @@ def cross_table(acc: Accounts) -> list[Comparison]:
     if t1e is not None and t3 is not None:
         classes = _lei(acc, t3)
         col = acc.column(t3, "本年支出合计", default=0) or 0
-        for name, r in _class_rows(acc.tables[t1e], "本年支出合计").items():
+        for name, r in _class_rows(acc.tables[t1e]).items():
             if name in classes:
                 x.add(Ref(t1e, r, 0), [Ref(t3, classes[name], col)], "表3 同名类")
     _fiscal_expenditure(acc, x, t4e, t5, t7, t8)
@@ -246,7 +369,7 @@ def cross_table(acc: Accounts) -> list[Comparison]:
     basic = _basic_detail(acc, t6)
     if t5 is not None and basic:
         x.add(x.total(t5, acc.column(t5, "基本支出")), basic, "表6 人员经费合计 + 公用经费合计")
-    if _all_fiscal(acc, t2):
+    if _only_fiscal_money(acc, t1i, t4i, t2):
         _all_fiscal_identities(acc, x, t1i, t1e, t3, t4i, t4e, t5, t7, t8, basic)
     return x.found
 
@@ -256,7 +379,7 @@ def _col(acc: Accounts, t: int | None, label: str) -> int | None:
 
 
 def _spent(acc: Accounts, t: int | None) -> int | None:
-    """The column holding a table's 本年支出 (表7: the 小计 under 本年支出)."""
+    """The column holding a table's 本年支出 (表7: the 合计/小计 under 本年支出)."""
     if t is None:
         return None
     return acc.column(t, "本年支出", "小计", "合计", default=0)
@@ -267,7 +390,7 @@ def _fiscal_expenditure(
 ) -> None:
     if t4e is None:
         return
-    classes = _class_rows(acc.tables[t4e], "本年支出合计")
+    classes = _class_rows(acc.tables[t4e])
     for label, other in (
         ("一般公共预算财政拨款", t5),
         ("政府性基金预算财政拨款", t7),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.models import AccountTable
 from extractor.normalize import normalize_text, squash
@@ -18,11 +19,12 @@ INCOME = "income"  # 收入决算表
 EXPENDITURE = "expenditure"  # 支出决算表
 FISCAL_TOTAL = "fiscal_total"  # 财政拨款收入支出决算总表
 GENERAL = "general_budget"  # 一般公共预算财政拨款支出决算表
-BASIC = "basic_detail"  # 一般公共预算财政拨款基本支出决算明细表
+BASIC = "basic_detail"  # 一般公共预算财政拨款基本支出决算(明细)表
 FUND = "gov_fund"  # 政府性基金预算财政拨款收入支出决算表
 CAPITAL = "state_capital"  # 国有资本经营预算财政拨款支出决算表
 THREE = "three_public"  # 财政拨款"三公"经费支出决算表
 
+_TO_WAN = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.])")
 _TOTAL_NAME = re.compile(r"(合计|总计)$")
 
@@ -31,7 +33,7 @@ def table_kind(title: str) -> str:
     t = squash(title)
     if "三公" in t:
         return THREE
-    if "基本支出" in t and "明细" in t:
+    if "基本支出" in t:  # with or without 明细 in the title
         return BASIC
     if "政府性基金" in t:
         return FUND
@@ -39,9 +41,10 @@ def table_kind(title: str) -> str:
         return CAPITAL
     if "一般公共预算" in t:
         return GENERAL
-    if "财政拨款收入支出" in t and "总表" in t:
+    both = "收入支出" in t or "收支" in t
+    if "财政拨款" in t and both and "总表" in t:
         return FISCAL_TOTAL
-    if "收入支出" in t and "总表" in t:
+    if both and "总表" in t:
         return TOTAL
     if "收入决算表" in t:
         return INCOME
@@ -50,6 +53,7 @@ def table_kind(title: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """A row name for matching: no numbering, no (类)/(款)/(项), ASCII brackets."""
     text = squash(normalize_text(name).text).replace("（", "(").replace("）", ")")
@@ -126,6 +130,13 @@ class Accounts:
     def value(self, ref: Ref) -> float | None:
         values = self.tables[ref.table].rows[ref.row].values
         return values[ref.column] if ref.column < len(values) else None
+
+    def wan(self, ref: Ref) -> float | None:
+        """The cell in 万元, whatever unit its table prints (元, 千元, 亿元)."""
+        value = self.value(ref)
+        if value is None:
+            return None
+        return value * _TO_WAN.get(self.tables[ref.table].unit, 1.0)
 
     def describe(self, ref: Ref) -> str:
         """ "表5 “210 卫生健康支出” 基本支出" for messages."""

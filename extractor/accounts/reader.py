@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from extractor.accounts.body import TableBody, blocks_of, read_body, strip_repeated_header
 from extractor.accounts.cells import RawRow
 from extractor.accounts.formulas import Formula, belongs_to, parse_formulas
+from extractor.accounts.grid import read_grid_tables
 from extractor.accounts.layout import Layout, read_layout
 from extractor.accounts.summary import summarize
 from extractor.accounts.text import Line, split_lines
@@ -191,13 +192,21 @@ def _reconcile(parsed: list[_Parsed]) -> None:
 
 
 def extract_accounts(document: Document) -> tuple[list[AccountTable], dict[str, object]]:
-    """The final-accounts tables of a document and a summary for `result.meta`."""
-    tables, notes = read_tables(document.text, document)
-    return tables, summarize(tables, notes)
+    """The final-accounts tables of a document and a summary for `result.meta`: read from
+    the document's grids where it has them (PDF, HTML, OCR grid), else from its row text
+    (flat OCR text)."""
+    tables, notes = read_grid_tables(document)
+    source = "grid"
+    if not tables:
+        tables, notes = read_tables(document.text, document)
+        source = "text"
+    summary = summarize(tables, notes)
+    summary["source"] = source
+    return tables, summary
 
 
 def read_accounts(document: Document) -> list[AccountTable]:
-    return read_tables(document.text, document)[0]
+    return extract_accounts(document)[0]
 
 
 def read_tables(

@@ -56,6 +56,9 @@ def match_title(line: Line) -> Title | None:
             raw = m.groupdict().get("num") or m.group("num2")
             number = int(raw) if raw.isdigit() else _NUMERALS.index(raw) + 1
             return Title(number, m.group("title"), continued, line)
+    bare = read_title(line.raw)
+    if bare is not None:  # numbered later, by its place among the tables (`find_regions`)
+        return Title(0, bare.title, bare.continued, line)
     return None
 
 
@@ -115,4 +118,71 @@ def find_regions(lines: list[Line]) -> list[Region]:
             current = None
             continue
         current.lines.append(line)
-    return [r for r in regions if r.rows]
+    return _number_bare([r for r in regions if r.rows])
+
+
+def _number_bare(regions: list[Region]) -> list[Region]:
+    """A title printed without 表N takes its place among the tables; a repeated or
+    continued title keeps the number of the table it continues."""
+    numbers: dict[str, int] = {}
+    used = {r.title.number for r in regions if r.title.number}
+    ordinal = 0
+    out: list[Region] = []
+    for region in regions:
+        title = region.title
+        if title.number:
+            numbers.setdefault(title.title, title.number)
+            ordinal = max(ordinal, title.number)
+            out.append(region)
+            continue
+        number = numbers.get(title.title)
+        if number is None:
+            ordinal += 1
+            while ordinal in used:
+                ordinal += 1
+            number = numbers[title.title] = ordinal
+        region.title = Title(number, title.title, title.continued, title.line)
+        out.append(region)
+    return out
+
+
+@dataclass(frozen=True)
+class TitleText:
+    """A final-accounts table title read from one line of text, numbered or not."""
+
+    title: str  # as printed, without year/department prefix and the (表N) marker
+    number: int | None  # the printed 表N, None when the title prints none
+    continued: bool
+
+
+_BARE = re.compile(r"^(?P<title>.{2,40}?决算(?:明细)?(?:总)?表)(?P<cont>[（(]?续表?[）)]?)?$")
+_PREFIX_UP_TO_YEAR = re.compile(r"^.*?\d{4}年度?")
+_LEADING_NUMBERING = re.compile(r"^(?:[-•·*]+)?(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])")
+
+
+def read_title(text: str) -> TitleText | None:
+    """A final-accounts table title: "(表N)" forms as `match_title` reads them, and bare
+    titles ("收入支出决算总表", "2024年度财政拨款“三公”经费支出决算表（续）") whose words name
+    one of the template's tables (`lookup.table_kind`). A department's heading over all
+    the tables ("XX局2024年度部门决算表") names none of them and is not a title."""
+    from extractor.accounts.lookup import table_kind
+
+    key = squash(normalize_text(text).text)
+    if not key or len(key) > _MAX_TITLE or "决算" not in key:
+        return None
+    for pattern in (_TITLE_AFTER, _TITLE_BEFORE):
+        m = pattern.match(key)
+        if m:
+            continued = any(m.group(g) for g in ("cont", "cont2", "cont3"))
+            raw = m.groupdict().get("num") or m.group("num2")
+            number = int(raw) if raw.isdigit() else _NUMERALS.index(raw) + 1
+            title = _PREFIX_UP_TO_YEAR.sub("", m.group("title"))
+            return TitleText(title, number, continued)
+    key = _LEADING_NUMBERING.sub("", key)
+    m = _BARE.match(key)
+    if m is None:
+        return None
+    title = _PREFIX_UP_TO_YEAR.sub("", m.group("title"))
+    if table_kind(title) == "other":
+        return None
+    return TitleText(title, None, bool(m.group("cont")))

@@ -67,13 +67,45 @@ GROUP_LABELS: tuple[str, ...] = (
     "财政拨款",
 )
 
-# A column whose amount is the sum of the columns printed right after it, when those
-# carry one of these label sets (小计 = 基本支出 + 项目支出 …).
-SUBTOTAL_LABELS: tuple[str, ...] = ("小计", "合计")
-COMPONENT_SETS: tuple[frozenset[str], ...] = (
-    frozenset({"基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"}),
-    frozenset({"一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"}),
-    frozenset({"公务用车购置费", "公务用车运行维护费"}),
+# Columns the template makes the sum of others, found by label within one table:
+# (total label, ((sign, component label or alternatives), …)). A rule applies when at
+# least two components are printed; the first rule that applies to a column wins. A
+# table printing each label twice (三公: 预算数 and 决算数) is checked per occurrence.
+_FISCAL = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+_SPENDING = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
+_INCOME = ("财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
+
+
+def _plus(*labels: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    return tuple((1, (label,)) for label in labels)
+
+
+COLUMN_SUMS: tuple[tuple[str, tuple[tuple[int, tuple[str, ...]], ...]], ...] = (
+    ("本年收入合计", _plus(*_INCOME)),
+    ("本年支出合计", _plus(*_SPENDING)),
+    ("合计", _plus(*_SPENDING)),
+    ("小计", _plus(*_SPENDING)),
+    ("本年支出", _plus(*_SPENDING)),
+    ("合计", _plus(*_FISCAL)),
+    ("小计", _plus(*_FISCAL)),
+    (
+        "合计",
+        (
+            (1, ("因公出国(境)费",)),
+            (1, ("小计", "公务用车购置及运行维护费")),
+            (1, ("公务接待费",)),
+        ),
+    ),
+    ("小计", _plus("公务用车购置费", "公务用车运行维护费")),
+    ("公务用车购置及运行维护费", _plus("公务用车购置费", "公务用车运行维护费")),
+    (
+        "年末结转和结余",
+        (
+            (1, ("年初结转和结余",)),
+            (1, ("本年收入",)),
+            (-1, ("本年支出", "合计", "小计")),
+        ),
+    ),
 )
 
 # Words of header cells that name a column's role rather than an amount column.

@@ -402,8 +402,13 @@ def _read_page_safely(doc: pymupdf.Document, index: int) -> PageRead:
 def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
     """Read a PDF's text layer page by page into row text (see the module docstring)."""
     path = Path(path)
-    doc = _open_pdf(path)
+    return read_opened(_open_pdf(path), path, doc_id, sha256)
+
+
+def read_opened(doc: pymupdf.Document, path: Path, doc_id: str, sha256: str) -> Document:
+    """Read an open PDF (from a file, or made from images) and close it."""
     notes: list[str] = []
+
     if doc.is_repaired:
         notes.append("PDF 文件结构有损坏，已自动修复后读取，内容可能不完整")
     pages: list[Page] = []

@@ -8,6 +8,8 @@ from charset_normalizer import from_bytes
 
 from extractor.document import Document, Page
 from extractor.errors import InputError
+from extractor.ingest.rowgrid import text_tables
+from extractor.tables import join_tables
 
 # Encodings tried before asking the detector: almost every file we see is one of them,
 # and short GBK files are easy for a statistical detector to misread.
@@ -38,4 +40,12 @@ def read_text(path: Path, doc_id: str, sha256: str) -> Document:
     text, encoding = decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     pages = [Page(number=i + 1, text=t) for i, t in enumerate(text.split("\f"))]
-    return Document(doc_id=doc_id, path=str(path), sha256=sha256, pages=pages, encoding=encoding)
+    tables = join_tables(pages, [text_tables(page) for page in pages])
+    return Document(
+        doc_id=doc_id,
+        path=str(path),
+        sha256=sha256,
+        pages=pages,
+        encoding=encoding,
+        tables=tables,
+    )

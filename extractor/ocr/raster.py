@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 import pymupdf
 
@@ -49,8 +50,28 @@ def render(page: pymupdf.Page, dpi: int, max_side: int) -> tuple[View, float]:
     pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
     image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
     image = np.ascontiguousarray(image[:, : pix.width])
+    if _one_bit_scan(page):
+        image = soften(image)
     to_page = np.array([[1 / zoom, 0, rect.x0], [0, 1 / zoom, rect.y0], [0, 0, 1]], dtype=float)
     return View(image=image, to_page=to_page), used
+
+
+BILEVEL_SIGMA = 1.0  # Gaussian blur (pixels) that gives a bilevel scan its grey edges back
+
+
+def _one_bit_scan(page: pymupdf.Page) -> bool:
+    """A page that is one black-and-white (1 bit per pixel) picture: a fax-style scan."""
+    try:
+        images = page.get_images(full=True)
+    except RuntimeError:
+        return False
+    return len(images) == 1 and images[0][4] == 1
+
+
+def soften(image: np.ndarray) -> np.ndarray:
+    """A bilevel scan softened: the recogniser was trained on grey pictures and misreads
+    jagged strokes ("数量" → "敗量")."""
+    return cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA) if image.size else image
 
 
 def _affine3(matrix: np.ndarray) -> np.ndarray:

@@ -1,10 +1,11 @@
 """Page images for the review panel: the source page rendered with PyMuPDF on request,
 cached on disk, so a reviewer checks a number against the scan.
 
-PDF inputs and image inputs (.png, .jpg, .tif — a multi-page TIFF is one page per frame)
-both open as PyMuPDF documents, so one path renders both; record boxes (`Span.bbox`)
-are in that document's page coordinates (points, the page as displayed). Text inputs
-have no page image: the panel keeps the text view.
+PDF inputs render their own pages. Image inputs (.png, .jpg, .tif — one page per frame —
+.bmp) render the pages the image reader made of them (`ingest.image.images_to_pdf`: the
+paper size from the stated resolution, else A4), so the record boxes (`Span.bbox`, in
+page points as displayed) land where the OCR found the text. Text inputs have no page
+image: the panel keeps the text view.
 
 The source is looked for where the import found it and where the result says it is,
 and used only when its sha256 still matches the stored result: a moved, deleted or
@@ -25,11 +26,11 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from extractor.review.records import DocumentRecord
 
 PDF_SUFFIXES = frozenset({".pdf"})
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"})
 MAX_ZOOM = 2.0  # 144 dpi for an A4 page
 MAX_SIDE = 2200  # pixels on the longer side of a rendered page
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -49,6 +50,8 @@ class PageGeometry:
 
 def source_kind(path: str) -> str:
     """ "pdf", "image" or "text" (anything PyMuPDF should not draw as a page)."""
+    from extractor.ingest.image import IMAGE_SUFFIXES
+
     suffix = Path(path).suffix.lower()
     if suffix in PDF_SUFFIXES:
         return "pdf"
@@ -153,13 +156,24 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _open(source: Path) -> Any:
+    """The source as the pipeline read it: a PDF, or the pages made of an image."""
+    import pymupdf
+
+    from extractor.ingest.image import images_to_pdf
+
+    try:
+        if source_kind(str(source)) == "image":
+            return images_to_pdf(source)
+        return pymupdf.open(source)
+    except Exception as exc:  # InputError, and the several kinds PyMuPDF raises
+        raise PageImageProblem(f"无法打开原文件 {source}：文件已损坏或格式不受支持") from exc
+
+
 def _render(source: Path, page: int) -> tuple[bytes, PageGeometry]:
     import pymupdf
 
-    try:
-        document = pymupdf.open(source)
-    except Exception as exc:  # PyMuPDF raises several kinds for unreadable files
-        raise PageImageProblem(f"无法打开原文件 {source}：文件已损坏或格式不受支持") from exc
+    document = _open(source)
     try:
         if not 1 <= page <= document.page_count:
             raise PageImageProblem(f"原文件只有 {document.page_count} 页，没有第 {page} 页")

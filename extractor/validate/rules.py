@@ -52,6 +52,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("accounts.formula", "error", "表下注明的计算公式不成立"),
     Rule("accounts.cross_table", "error", "不同决算表中应一致的金额不一致"),
     Rule("accounts.total", "error", "合计行或小计栏 ≠ 其组成部分之和"),
+    Rule("accounts.rounding", "info", "舍入差异：合计与其组成部分之和相差不超过各项尾数的舍入误差"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

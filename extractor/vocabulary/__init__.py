@@ -10,6 +10,7 @@ Each file (`national.toml`, `provincial.toml`, `target.toml`, `scoring.toml`,
 - `[funding.columns]`: funding header words → `FundingLine` field;
 - `[funding.rows]`: funding row labels → source (`total`, `fiscal`, `carryover`,
   `other`; `as_printed` for labels kept as printed);
+- `[header]`: the header block's label cells → `name`, `department`, `implementer`;
 - `department_markers`, `[framework] level1`: words that make a form department-level,
   or a table an evaluation framework.
 
@@ -59,6 +60,7 @@ FUNDING_COLUMNS = (
     "score",
 )
 FUNDING_SOURCES = ("total", "fiscal", "carryover", "other", "as_printed")
+HEADER_FIELDS = ("name", "department", "implementer")
 
 
 class VocabularyError(ValueError):
@@ -80,6 +82,7 @@ class Vocabulary:
     columns: list[Term] = field(default_factory=list)
     funding_columns: list[Term] = field(default_factory=list)
     funding_rows: list[Term] = field(default_factory=list)
+    header: list[Term] = field(default_factory=list)
     department_markers: list[str] = field(default_factory=list)
     framework_level1: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
@@ -106,6 +109,7 @@ def _add(vocab: Vocabulary, family: str, data: dict[str, Any]) -> None:
         funding.get("columns", {}), FUNDING_COLUMNS, family, "funding column"
     )
     vocab.funding_rows += _terms(funding.get("rows", {}), FUNDING_SOURCES, family, "source")
+    vocab.header += _terms(data.get("header", {}), HEADER_FIELDS, family, "header field")
     vocab.department_markers += data.get("department_markers", [])
     vocab.framework_level1 += data.get("framework", {}).get("level1", [])
 
@@ -131,4 +135,5 @@ def vocabulary() -> Vocabulary:
     vocab.columns = _unique(vocab.columns)
     vocab.funding_columns = _unique(vocab.funding_columns)
     vocab.funding_rows = _unique(vocab.funding_rows)
+    vocab.header = _unique(vocab.header)
     return vocab

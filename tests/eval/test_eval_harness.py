@@ -123,3 +123,24 @@ def test_pipeline_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setitem(sys.modules, "extractor.pipeline", None)  # import fails
     with pytest.raises(EvalError, match="pipeline is not available"):
         evaluate(tmp_path)
+
+
+def test_worker_processes_score_like_the_single_process(tmp_path: Path) -> None:
+    """`jobs=2` extracts in a batch of worker processes (OCR on): the same figures as
+    extracting in this process; a broken input and a missing document are reported."""
+    repo = Path(__file__).resolve().parents[2]
+    source = next((repo / "golden").glob("004_*.json"))
+    golden_dir = tmp_path / "g"
+    (golden_dir / "docs").mkdir(parents=True)
+    (golden_dir / source.name).write_bytes(source.read_bytes())
+    text = repo / "golden" / "docs" / f"{source.stem}.txt"
+    (golden_dir / "docs" / text.name).write_bytes(text.read_bytes())
+    alone = evaluate(golden_dir)
+    write_json(golden_dir / "broken.json", sample_golden("broken"))
+    (golden_dir / "docs" / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    write_json(golden_dir / "gone.json", sample_golden("gone"))
+    report = evaluate(golden_dir, jobs=2)
+    doc = report.document(source.stem)
+    assert doc.error is None and doc.counts == alone.document(source.stem).counts
+    assert "extraction failed" in (report.document("broken").error or "")
+    assert "no document" in (report.document("gone").error or "")

@@ -200,3 +200,26 @@ def test_an_unreadable_source_is_said_not_raised(tmp_path: Path) -> None:
     assert info["image"] is None and "文件已损坏" in str(info["note"])
     assert http.get("/documents/scan/pages/1.png").status_code == 404
     store.close()
+
+
+def test_an_image_without_a_resolution_is_drawn_as_the_reader_sized_it(tmp_path: Path) -> None:
+    """No stated resolution: the image reader takes the scan for an A4 page (long side
+    297 mm); the page image is that same page, so OCR boxes fall where they belong."""
+    import pymupdf
+
+    from extractor.ingest.image import images_to_pdf
+
+    png = tmp_path / "scan.png"
+    Image.new("RGB", (1200, 800), "white").save(png)  # no dpi
+    store = ReviewStore.open(tmp_path / "r.db")
+    store.import_result(_image_result(png), ["扫描件中的表"])
+    record = store.document_view("scan").record
+    geometry = PageImages(tmp_path / "cache").geometry(record, 1)
+    with images_to_pdf(png) as read:
+        rect: pymupdf.Rect = read[0].rect
+    assert (geometry.width, geometry.height) == (
+        pytest.approx(rect.width),
+        pytest.approx(rect.height),
+    )
+    assert geometry.width == pytest.approx(297 / 25.4 * 72, abs=0.5)  # A4's long side
+    store.close()

@@ -55,8 +55,11 @@ def test_rule_table() -> None:
         "accounts.formula",
         "accounts.cross_table",
         "accounts.total",
+        "accounts.rounding",
     }
-    assert all(rule.severity == "error" and rule.description for rule in ACCOUNT_RULES.values())
+    assert all(rule.description for rule in ACCOUNT_RULES.values())
+    assert ACCOUNT_RULES["accounts.rounding"].severity == "info"
+    assert {r.severity for k, r in ACCOUNT_RULES.items() if k != "accounts.rounding"} == {"error"}
 
 
 # --- accounts.hierarchy -----------------------------------------------------------------

@@ -32,6 +32,15 @@ def scoring_name_from_title(title: str) -> str | None:
     return m.group(1) if m and m.group(1) else None
 
 
+# Flat OCR text is read by its header only when this share of its rows keeps the columns
+# (garbled text, shifted cells and scrambled vertical labels read better by content).
+FLAT_TEXT_FIT = 0.8
+
+
+def _from_text(chunk: Chunk, document: Document) -> bool:
+    return any(document.tables[p.table].source == "text" for p in chunk.parts)
+
+
 _KIND_NAMES = {
     "project_self_evaluation": "项目支出绩效自评表",
     "department_self_evaluation": "部门整体支出绩效自评表",
@@ -63,6 +72,8 @@ class RulesBackend:
         context_rows = read_rows(chunk.context)
         header = read_header(rows, chunk.title, chunk.context)
         grid = GridReader(document, chunk).read() if chunk.parts else None
+        if grid is not None and _from_text(chunk, document) and grid.fit < FLAT_TEXT_FIT:
+            grid = None  # flat text whose rows lost their columns: read by content
         flags: list[Flag] = []
         block: IndicatorBlock
         if grid is not None and grid.block.indicators:

@@ -24,6 +24,7 @@ from extractor.backends.rules.labels import (
     LEVEL1,
     family_of_level2,
     level2_of,
+    ocr_repaired_label,
 )
 from extractor.backends.rules.numbers import Reading, read_number
 from extractor.chunk import TOTAL_ROW
@@ -40,7 +41,7 @@ from extractor.models import Flag, FundingLine, Indicator, Span, Total, Value
 from extractor.normalize import (
     normalize_text,
     parse_value,
-    split_weight,
+    split_label,
     squash,
     strip_indicator_prefix,
 )
@@ -106,7 +107,20 @@ class GridRow:
         return next((squash(c.text) for c in self.own_cells() if c.text.strip()), "")
 
 
+# A target's sign as OCR misreads it at the start of a cell: "≥" as "2 " or "z ", "≤" as "s".
+_OCR_SIGNS = ((re.compile(r"^\s*[2zZ]\s+(?=\d)"), "≥"), (re.compile(r"^\s*[sS]\s*(?=\d)"), "≤"))
+
+
+def _ocr_sign(text: str) -> str | None:
+    """An OCR'd value whose leading sign was misread, with the sign put back, or None."""
+    for pattern, sign in _OCR_SIGNS:
+        if pattern.match(text):
+            return sign + squash(pattern.sub("", text, count=1))
+    return None
+
+
 def _norm(text: str) -> str:
+
     return squash(normalize_text(text).text)
 
 
@@ -134,6 +148,14 @@ class GridReading:
     block: IndicatorBlock = field(default_factory=IndicatorBlock)
     flags: list[Flag] = field(default_factory=list)
     found_header: bool = False
+    by_column: int = 0  # indicator rows read under their header's columns
+    by_content: int = 0  # rows that did not fit and were read by their content
+
+    @property
+    def fit(self) -> float:
+        """The share of indicator rows that kept their columns."""
+        rows = self.by_column + self.by_content
+        return self.by_column / rows if rows else 0.0
 
 
 def _span(document: Document, cells: list[TableCell]) -> Span | None:
@@ -183,7 +205,9 @@ class GridReader:
             before += grid_rows(table, part.first_row, header.first_row - 1)
             self.reading.found_header = True
             self._indicators(table, header, grid_rows(table, header.last_row + 1, part.last_row))
-        self.reading.funding = FundingReader(self.document, self.reading.flags).read(before)
+        first = self.document.tables[self.chunk.parts[0].table]
+        above = [*first.title, *self.chunk.context.split("\n")[-3:]]
+        self.reading.funding = FundingReader(self.document, self.reading.flags, above).read(before)
         return self.reading
 
     # -- indicators ----------------------------------------------------------------------
@@ -264,7 +288,7 @@ class IndicatorRows:
     def _carry_levels(self, row: GridRow) -> None:
         group = squash(self._text(row, "group", own=False))
         if group:
-            label, weight = split_weight(group)
+            label, weight = split_label(group)
             if label != self.group:
                 self.group = label
                 self.level1 = self.level2 = None
@@ -272,15 +296,26 @@ class IndicatorRows:
                     self.block.add_subtotal(label, weight)
         level1 = squash(self._text(row, "level1", own=False)) if self.name_field != "level1" else ""
         if level1:
-            label, weight = split_weight(level1)
+            label, weight = split_label(level1)
+            label = self._ocr_label(row, "level1", label)
             if label != self.level1:
                 self.level1, self.level2 = label, None
             if weight is not None:
                 self.block.add_subtotal(label, weight)
         level2 = squash(self._text(row, "level2", own=False)) if self.name_field != "level2" else ""
         if level2:
-            self.level2 = split_weight(level2)[0]
+            self.level2 = self._ocr_label(row, "level2", split_label(level2)[0])
         self._repair_levels()
+
+    def _ocr(self, row: GridRow, name: str) -> bool:
+        """Whether the field's cells were read by OCR (not printed text: a text layer, or
+        OCR text given as the document)."""
+        cells = [row.covering[c] for c in self.fields.get(name, [])]
+        return any(c is not None and c.confidence is not None for c in cells)
+
+    def _ocr_label(self, row: GridRow, name: str, label: str) -> str:
+        """An OCR'd level label put back as the vocabulary label it misreads."""
+        return ocr_repaired_label(label) if self._ocr(row, name) else label
 
     def _repair_levels(self) -> None:
         """A 二级 label printed in the 一级 column (成本指标) is a 二级 under its 一级."""
@@ -293,11 +328,13 @@ class IndicatorRows:
         if any(_NOT_APPLICABLE in squash(c.text) for c in row.own_cells()):
             return
         if not self._fits(row):
+            self.reading.by_content += 1
             self._by_content(row)
             return
+        self.reading.by_column += 1
         self._carry_levels(row)
         raw_name = squash(self._text(row, self.name_field, own=False)) if self.name_field else ""
-        name, label_weight = split_weight(strip_indicator_prefix(raw_name))
+        name, label_weight = split_label(strip_indicator_prefix(raw_name), numbered=False)
         if not name or not (self._values(row) or raw_name):
             return
         if not self._values(row) and self.name_field and self.name_field != "name":
@@ -399,9 +436,12 @@ class IndicatorRows:
         return value.op if value is not None else None
 
     def _value(self, row: GridRow, name: str, op: str | None) -> Value | None:
-        text = squash(self._text(row, name))
+        printed = self._text(row, name)
+        text = squash(printed)
         if not text:
             return None
+        if self._ocr(row, name):
+            text = _ocr_sign(printed) or text
         unit = squash(self._text(row, "unit"))
         if unit and not text.endswith(unit) and not _QUALITATIVE.match(unit):
             text += unit
@@ -475,19 +515,33 @@ _AMOUNTS = {"budget", "executed", "initial_budget", "received"}
 _FUNDING_LABEL = re.compile(f"{FUNDING_ROW.pattern}|总额$|资金")
 
 
-def _unit(texts: list[str]) -> str:
+_YUAN = re.compile(r"[（(]元[）)]|单位[:：]元(?!/)")
+_WAN = re.compile(r"[（(]万元[）)]|单位[:：]万元")
+
+
+def stated_unit(texts: list[str]) -> str | None:
+    """The amount unit some lines state ("（元）", "单位：万元"), or None."""
     joined = "".join(squash(t) for t in texts)
-    return (
-        "元" if re.search(r"[（(]元[）)]|单位[:：]元", joined) and "万元" not in joined else "万元"
-    )
+    yuan, wan = _YUAN.search(joined), _WAN.search(joined)
+    if yuan and not wan:
+        return "元"
+    if wan and not yuan:
+        return "万元"
+    return None
 
 
 class FundingReader:
-    """The funding block(s) above a form's indicators."""
+    """The funding block(s) above a form's indicators. `above` holds the lines printed
+    above the form (its title, "单位：元"), where a unit may be stated for the form."""
 
-    def __init__(self, document: Document, flags: list[Flag]) -> None:
+    def __init__(self, document: Document, flags: list[Flag], above: list[str] = ()) -> None:  # type: ignore[assignment]
         self.document = document
         self.flags = flags
+        self.form_unit = stated_unit(list(above)) or "万元"
+
+    def _unit(self, texts: list[str]) -> str:
+        """The block's own unit where its labels state one, else the form's."""
+        return stated_unit(texts) or self.form_unit
 
     def read(self, rows: list[GridRow]) -> list[FundingLine]:
         lines: list[FundingLine] = []
@@ -498,8 +552,8 @@ class FundingReader:
                 i += 1
                 continue
             skip = self._sub_header(rows, i, columns)
-            unit = _unit(
-                [c.text for c in rows[i].own_cells()]
+            unit = self._unit(
+                [c.text for c in rows[i].covering if c is not None]
                 + [c.text for r in rows[max(0, i - 2) : i] for c in r.own_cells()]
             )
             m = _WEIGHT_IN_HEADER.search(squash("".join(c.text for c in rows[i].own_cells())))
@@ -550,11 +604,11 @@ class FundingReader:
         self, row: GridRow, columns: dict[int, str], unit: str, weight: float | None
     ) -> FundingLine | None:
         first_value = min(columns)
-        label = ""
+        label, ocr = "", False
         for col in range(first_value - 1, -1, -1):
             cell = row.own(col)
             if cell is not None and cell.text.strip() and read_number(cell.text).value is None:
-                label = cell.text
+                label, ocr = cell.text, cell.confidence is not None
                 break
         values: dict[str, float | None] = {}
         for col, name in sorted(columns.items()):
@@ -564,7 +618,7 @@ class FundingReader:
             values[name] = read_number(cell.text, signed=True).value
         if not label or all(v is None for v in values.values()):
             return None
-        source = funding_source(label)
+        source = funding_source(label, ocr=ocr)
         if source == "total" and values.get("weight") is None and weight is not None:
             values["weight"] = weight
         return FundingLine(
@@ -572,28 +626,47 @@ class FundingReader:
         )
 
     def _pairs(self, rows: list[GridRow]) -> list[FundingLine]:
-        """Label–amount pairs of a target form's 资金情况 (one or two blocks per row)."""
+        """Label–amount pairs of a target form's 资金情况: side by side (one or two blocks
+        per row), or a row of labels over a row of amounts (资金总额 | 基本支出 | 项目支出)."""
         lines: list[FundingLine] = []
-        unit = _unit([c.text for r in rows for c in r.own_cells()])
-        for row in rows:
+        unit = self._unit([c.text for r in rows for c in r.covering if c is not None])
+        for i, row in enumerate(rows):
             cells = row.own_cells()
+            labels = [c for c in cells if _is_funding_label(c.text)]
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            above = rows[i - 1].own_cells() if i else []
+            grouped = any(c.col_span > 1 and _is_funding_label(c.text) for c in above)
+            if (
+                len(labels) >= 2
+                and not grouped  # labels under group labels (基本支出 over 合计 | 财政拨款 …)
+                and below is not None
+                and not any(_is_funding_label(c.text) for c in below.own_cells())
+            ):
+                for cell in labels:
+                    under = below.own(cell.col)
+                    amount = read_number(under.text, signed=True).value if under else None
+                    if under is not None and amount is not None:
+                        lines.append(self._pair(cell, under, amount, unit))
+                if lines:
+                    continue
             for k, cell in enumerate(cells[:-1]):
-                key = label_key(cell.text)
-                if (
-                    not key
-                    or read_number(cell.text).value is not None
-                    or not _FUNDING_LABEL.search(key)
-                ):
+                if not _is_funding_label(cell.text):
                     continue
                 amount = read_number(cells[k + 1].text, signed=True).value
-                if amount is None:
-                    continue
-                lines.append(
-                    FundingLine(
-                        source=funding_source(cell.text),
-                        unit=unit,
-                        budget=amount,
-                        span=_span(self.document, [cell, cells[k + 1]]),
-                    )
-                )
+                if amount is not None:
+                    lines.append(self._pair(cell, cells[k + 1], amount, unit))
         return lines
+
+    def _pair(self, label: TableCell, cell: TableCell, amount: float, unit: str) -> FundingLine:
+        return FundingLine(
+            source=funding_source(label.text, ocr=label.confidence is not None),
+
+            unit=unit,
+            budget=amount,
+            span=_span(self.document, [label, cell]),
+        )
+
+
+def _is_funding_label(text: str) -> bool:
+    key = label_key(text)
+    return bool(key) and read_number(text).value is None and bool(_FUNDING_LABEL.search(key))

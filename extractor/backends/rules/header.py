@@ -35,7 +35,7 @@ def _value_after(row: Row, index: int, label_pattern: re.Pattern[str]) -> str | 
     """The first real value after the label cell at `index` (label fragments skipped).
     A label glued to its value ("主管部门区医保局") gives the rest of that cell."""
     cell = row.cells[index].key
-    glued = label_pattern.sub("", cell, count=1).lstrip(":：")
+    glued = _STAMP.sub("", label_pattern.sub("", cell, count=1)).lstrip(":：")
     if glued and not LABEL_FRAGMENT.match(glued):
         return _clean_value(glued)
     for cell in row.cells[index + 1 :]:

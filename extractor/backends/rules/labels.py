@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
+from extractor.headers import header_label_pattern
 from extractor.normalize import split_weight, squash
 
 # 一级指标 of self-evaluation and target forms.
@@ -54,10 +57,13 @@ def families_of_level1(level1: str) -> set[str]:
     return _LEVEL1_FAMILIES.get(level1, {"output", "benefit", "satisfaction"})
 
 
-# Merged cells that label the whole indicator block, not a level.
+# Merged cells that label the whole indicator block, not a level: 绩效指标, 年度绩效目标
+# (and OCR scraps of them: a short cell made mostly of these words' characters).
 BLOCK_LABEL = re.compile(
-    r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|年度绩|绩效|年度|年绩指|目标|对目标|対目标|指标|标|指|[（(]\d+分?[）)])+$"
+    r"^(绩效指标|年度绩效指标|年度绩效目标|年度绩效|绩效|年度|目标|指标|标|指)+$"
 )
+_BLOCK_CHARS = set("年度绩效指标目对")
+_WEIGHT_NOTE = re.compile(r"[（(]\d+分?[）)]")
 GROUP_LABEL = re.compile(r"年度目标\s*(\d)|^目标\s*(\d)")
 
 
@@ -85,7 +91,12 @@ def level2_of(text: str) -> str | None:
 
 
 def is_block_label(text: str) -> bool:
-    return bool(BLOCK_LABEL.match(squash(text)))
+    key = _WEIGHT_NOTE.sub("", squash(text))
+    if not key or BLOCK_LABEL.match(key):
+        return bool(key) or bool(squash(text))
+    if len(key) > 6 or level1_of(key) or level2_of(key) or fuzzy_labels(key):
+        return False
+    return sum(ch in _BLOCK_CHARS for ch in key) * 3 >= len(key) * 2
 
 
 # Stems of level labels, for cells OCR garbled or scrambled ("指标质量", "满度指", "效益",
@@ -101,12 +112,11 @@ _STEMS: tuple[tuple[str, int, str], ...] = (
     ("生态效益", 2, "生态效益指标"),
     ("可持续", 2, "可持续影响指标"),
     ("产出", 1, "产出指标"),
-    ("产指", 1, "产出指标"),
     ("效果", 1, "效果指标"),
     ("满意", 1, "满意度指标"),
-    ("满度", 1, "满意度指标"),
     ("效益", 1, "效益指标"),
 )
+FUZZY_LABEL_MIN = 60.0  # rapidfuzz ratio of a garbled label to the label it stands for
 _LABEL_CHARS = set("产出效益果满意度率指标服务对象数量质时成本经济社会生态可持续影响")
 
 
@@ -124,7 +134,41 @@ def fuzzy_labels(text: str) -> list[tuple[int, str]]:
             if level == 1 and stem == "效益" and 2 in found and "效益" in found[2]:
                 continue
             found[level] = label
+    if not found and 2 <= len(key) <= 6:  # a label that lost characters ("产指", "满度指")
+        found.update(_closest_label(key))
     return sorted(found.items())
+
+
+def _stem(label: str) -> str:
+    return label.replace("指", "").replace("标", "")
+
+
+def _closest_label(key: str) -> dict[int, str]:
+    """The level label whose distinctive characters (all but 指标) a garbled cell's are
+    closest to, when close enough; level 1 on a tie."""
+    stem = _stem(key)
+    if not stem:
+        return {}
+    scored = [
+        (fuzz.ratio(stem, _stem(word)), -level, word)
+        for level, words in ((1, LEVEL1), (2, LEVEL2))
+        for word in words
+    ]
+    score, level, label = max(scored)
+    return {-level: label} if score >= FUZZY_LABEL_MIN else {}
+
+
+def ocr_repaired_label(label: str) -> str:
+    """A level label as OCR misread it ("敗量指标", "效益接标"), put back as the vocabulary
+    label it is a character or two away from (same length: misread, not missing)."""
+    if label in LEVEL1 or label in LEVEL2:
+        return label
+    for word in (*LEVEL1, *LEVEL2):
+        if len(word) == len(label) and word[-2:] in (label[-2:], "指标"):
+            misread = sum(a != b for a, b in zip(word, label, strict=True))
+            if misread <= max(1, len(word) // 4):
+                return word
+    return label
 
 
 def is_label_debris(text: str) -> bool:
@@ -192,8 +236,9 @@ FUNDING_ROW = re.compile(
 
 # --- header fields --------------------------------------------------------------------
 
-NAME_LABEL = re.compile(r"^(项目名称|项目名|项目/|部门名称|预算[（(]单位[）)]名称|单位名称)")
-DEPARTMENT_LABEL = re.compile(r"^(项目主管部门|主管部门|主管部|主管音|主管)")
-IMPLEMENTER_LABEL = re.compile(r"^(项目实施单位|实施单位)")
+
+NAME_LABEL = header_label_pattern("name", ("项目/",))
+DEPARTMENT_LABEL = header_label_pattern("department", ("主管部", "主管"))
+IMPLEMENTER_LABEL = header_label_pattern("implementer")
 LABEL_FRAGMENT = re.compile(r"^(名称|称|.称|部门|单位|项目|/)$")
 YEAR = re.compile(r"(20\d\d)\s*年")

@@ -1,0 +1,242 @@
+"""Build the corpus: every family's documents, in every rendering, with their golden files.
+
+    golden/corpus/<doc_id>.json         development families
+    golden/corpus/docs/<doc_id>.<ext>
+    golden/heldout/…                    held-out families (same layout)
+
+A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
+ids). Labels are the records the forms were drawn from, so they are true by construction;
+the build is deterministic (seeded), and `check` regenerates the labels and the text
+renderings and compares them with what is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.corpus.families import DEVELOPMENT, Family
+from eval.corpus.heldout import HELD_OUT
+from eval.corpus.layout import DocSpec
+from eval.corpus.paginate import Page, paginate
+from eval.corpus.render import (
+    Quirks,
+    render_images,
+    render_md,
+    render_pdf,
+    render_scan,
+    render_txt,
+    scan_settings,
+)
+from extractor.models import ExpectedFlag, GoldenDocument, Source
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_ROOT = REPO / "golden"
+SUBDIR = {False: "corpus", True: "heldout"}
+
+# Rendering tag → (file extension, meta "rendering" name).
+RENDERINGS: dict[str, tuple[str, str]] = {
+    "pdf": ("pdf", "text_pdf"),
+    "md": ("md", "markdown"),
+    "txt": ("txt", "ocr_text"),
+    "scan": ("pdf", "scan_pdf"),
+    "png": ("png", "image"),
+    "jpg": ("jpg", "image"),
+    "tif": ("tif", "image"),
+}
+TEXT_RENDERINGS = ("pdf", "md", "txt")
+# Besides its text renderings, the last document of every family is scanned (image-only
+# PDF). A few documents are also saved as image files: one page as .jpg / .png, more
+# pages as a multi-page .tif.
+IMAGE_FILES: dict[str, str] = {
+    "national_self_eval-2": "jpg",
+    "target_declaration-3": "png",
+    "scoring_letter-3": "jpg",
+    "dept_goal_self_eval-3": "tif",
+    "adjusted_self_eval-3": "png",
+    "h2-2": "tif",
+}
+TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
+MD_QUIRKS = (Quirks(), Quirks(latex=0.35))
+
+
+def families(held_out: bool | None = None) -> list[Family]:
+    every = [*DEVELOPMENT, *HELD_OUT]
+    return [f for f in every if held_out is None or f.held_out == held_out]
+
+
+@dataclass
+class Planned:
+    """One document of the corpus in one rendering."""
+
+    spec: DocSpec
+    pages: list[Page]
+    tag: str  # "pdf", "md", …
+
+    @property
+    def doc_id(self) -> str:
+        return f"{self.spec.key}-{self.tag}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.doc_id}.{RENDERINGS[self.tag][0]}"
+
+    @property
+    def page_count(self) -> int:
+        """Pages as a reader counts them: Markdown without page markers is one page, a
+        single image one page."""
+        if self.tag == "md" or self.tag in ("png", "jpg"):
+            return 1
+        return len(self.pages)
+
+
+def plan(family: Family) -> list[Planned]:
+    specs = family.build()
+    for spec in specs:
+        spec.held_out = family.held_out
+    out: list[Planned] = []
+    for i, spec in enumerate(specs):
+        pages = paginate(spec)
+        tags = list(TEXT_RENDERINGS)
+        if i == len(specs) - 1:
+            tags.append("scan")
+        image = IMAGE_FILES.get(spec.key)
+        if image is not None:
+            if image in ("png", "jpg") and len(pages) != 1:
+                image = "tif"
+            tags.append(image)
+        out += [Planned(spec, pages, tag) for tag in tags]
+    return out
+
+
+def _render_rng(item: Planned) -> random.Random:
+    return random.Random(f"render:{item.spec.key}:{item.tag}")
+
+
+def render(item: Planned, pdf_cache: dict[str, bytes]) -> bytes:
+    """The bytes of one rendering (the text-layer PDF is drawn once per document)."""
+    key = item.spec.key
+    if key not in pdf_cache and item.tag not in ("md", "txt"):
+        pdf_cache[key] = render_pdf(item.pages)
+    rng = _render_rng(item)
+    index = int(key.rsplit("-", 1)[1])
+    if item.tag == "pdf":
+        return pdf_cache[key]
+    if item.tag == "md":
+        quirks = MD_QUIRKS[index % 2]
+        return render_md(item.pages, rng, quirks, title_marks=index % 2 == 1).encode("utf-8")
+    if item.tag == "txt":
+        return render_txt(item.pages, rng, TXT_QUIRKS).encode("utf-8")
+    dpi, degrade = scan_settings(random.Random(f"scan:{key}"))
+    if item.tag == "scan":
+        return render_scan(pdf_cache[key], dpi, degrade)
+    return render_images(pdf_cache[key], dpi, degrade, item.tag)
+
+
+def golden_for(item: Planned, data: bytes, folder: str) -> GoldenDocument:
+    """The label of one rendering: the forms' records, ids in document order."""
+    projects = []
+    flags: list[ExpectedFlag] = []
+    notes: list[str] = list(item.spec.notes)
+    for number, form in enumerate(item.spec.forms, start=1):
+        pid = f"p{number}"
+        project = form.project.model_copy(deep=True)
+        project.id = pid
+        projects.append(project)
+        flags += [f.model_copy(update={"project": pid}) for f in form.flags]
+        notes += [f"{pid}: {n}" for n in form.notes]
+    tag = item.tag
+    meta = {
+        "family": item.spec.family,
+        "rendering": RENDERINGS[tag][1],
+        "held_out": item.spec.held_out,
+        "generated": True,
+        "generator": "eval.corpus",
+        "labelled_by": "generator (records the forms were drawn from)",
+        "document": item.spec.key,
+        "forms": len(projects),
+    }
+    if tag in ("png", "jpg", "tif"):
+        meta["image_format"] = tag
+    if notes:
+        meta["notes"] = " | ".join(notes)
+    return GoldenDocument(
+        doc_id=item.doc_id,
+        source=Source(
+            path=f"golden/{folder}/docs/{item.filename}",
+            sha256=hashlib.sha256(data).hexdigest(),
+            pages=item.page_count,
+        ),
+        projects=projects,
+        meta=meta,
+        expected_flags=flags,
+    )
+
+
+def golden_json(golden: GoldenDocument) -> str:
+    return json.dumps(golden.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def build(
+    root: Path = DEFAULT_ROOT,
+    *,
+    only: Iterable[str] = (),
+    log: bool = True,
+) -> list[Path]:
+    """Write every rendering and golden file under `root`/corpus and `root`/heldout.
+    Files of a folder that the build no longer makes are removed (only when building
+    every family)."""
+    wanted = set(only)
+    written: list[Path] = []
+    for held_out in (False, True):
+        folder = SUBDIR[held_out]
+        docs_dir = root / folder / "docs"
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        keep: set[Path] = set()
+        for family in families(held_out):
+            if wanted and family.name not in wanted:
+                continue
+            pdf_cache: dict[str, bytes] = {}
+            for item in plan(family):
+                data = render(item, pdf_cache)
+                doc_path = docs_dir / item.filename
+                doc_path.write_bytes(data)
+                golden_path = root / folder / f"{item.doc_id}.json"
+                golden_path.write_text(golden_json(golden_for(item, data, folder)), "utf-8")
+                keep |= {doc_path, golden_path}
+                written.append(golden_path)
+                if log:
+                    print(f"{folder}/{item.filename}  {len(item.pages)} page(s)  {len(data)} bytes")
+        if not wanted:
+            for stale in [*docs_dir.iterdir(), *(root / folder).glob("*.json")]:
+                if stale.is_file() and stale not in keep:
+                    stale.unlink()
+    return written
+
+
+def check(root: Path = DEFAULT_ROOT) -> list[str]:
+    """Differences between what the generator makes and what is on disk: every golden
+    file (its labels, and the sha256 of the document on disk) and every Markdown and
+    flat-text rendering, byte for byte. Drawn PDFs and scans are checked by sha256 only
+    (their bytes depend on the PyMuPDF / OpenCV version)."""
+    problems: list[str] = []
+    for family in families():
+        folder = SUBDIR[family.held_out]
+        for item in plan(family):
+            doc_path = root / folder / "docs" / item.filename
+            golden_path = root / folder / f"{item.doc_id}.json"
+            if not doc_path.is_file() or not golden_path.is_file():
+                problems.append(
+                    f"{folder}/{item.doc_id}: missing (run python -m eval.corpus build)"
+                )
+                continue
+            data = doc_path.read_bytes()
+            if item.tag in ("md", "txt") and render(item, {}) != data:
+                problems.append(f"{folder}/{item.filename}: differs from a fresh rendering")
+            if golden_json(golden_for(item, data, folder)) != golden_path.read_text("utf-8"):
+                problems.append(f"{folder}/{item.doc_id}.json: differs from the generated labels")
+    return problems
