@@ -31,6 +31,13 @@ PROGRESS_NAMES = {
 }
 TOP_DOCUMENTS = 10
 TOP_RULES = 12
+# The readers' and the OCR's notes are not in the validator's rule table.
+NOTE_NAMES = {
+    "reader.row_misfit": "读取：行与表头列不对齐，按内容识别",
+    "reader.unknown_column": "读取：表头有未能对应的列",
+    "reader.form_kind": "读取：表格无标题，按列判断表单类型",
+    "ocr.low_confidence": "识别：文字识别置信度低",
+}
 
 
 @dataclass(frozen=True)
@@ -215,7 +222,7 @@ def run_figures(views: list[DocumentView], facts: dict[str, DocumentFacts]) -> R
     rules = [
         RuleCount(
             rule=rule,
-            name=RULES[rule].description if rule in RULES else rule,
+            name=RULES[rule].description if rule in RULES else NOTE_NAMES.get(rule, rule),
             by_severity={s: counts.get(s, 0) for s in SEVERITIES},
             open=open_rule.get(rule, 0),
         )

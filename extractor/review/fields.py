@@ -89,7 +89,15 @@ FUNDING_SOURCES: dict[str, str] = {
     "carryover": "上年结转资金",
     "other": "其他资金",
 }
-NON_FIELD_PATHS: dict[str, str] = {"narrative": "正文", "projects": "项目清单"}
+NON_FIELD_PATHS: dict[str, str] = {
+    "narrative": "正文",
+    "projects": "项目清单",
+    "indicators": "指标表",
+    "funding": "资金表",
+    "subtotals": "一级指标小计",
+    "form": "表单类型",
+}
+_ROW = re.compile(r"^(funding|indicators|subtotals)\[(\d+)\]$")
 
 
 class FieldInputError(ValueError):
@@ -192,10 +200,20 @@ def set_field(project: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _non_field_label(project: dict[str, Any] | None, target: str) -> str:
-    """ "narrative@…" → 正文; "projects" → 项目清单, or 整张表 for one project's form."""
+    """ "narrative@…" → 正文; "projects" → 项目清单, or 整张表 for one project's form;
+    a whole row ("indicators[3]", a reader's note) → 指标 4「…」; a whole block
+    ("indicators", "funding") → 指标表 / 资金表."""
     path = target_path(target)
     if path == "projects" and project:
         return "整张表"
+    row = _ROW.match(path)
+    if row and project is not None:
+        items = project.get(row.group(1)) or []
+        index = int(row.group(2))
+        if index < len(items):
+            names = _COLLECTIONS[row.group(1)]
+            first = next(iter(names))
+            return item_label(project, f"{row.group(1)}[{index}].{first}")
     return NON_FIELD_PATHS.get(path, path)
 
 

@@ -418,7 +418,8 @@ def test_documents_list_names_department_title_year_and_forms(client: TestClient
 
 
 def test_dashboard_shows_charts_of_the_store(client: TestClient) -> None:
-    decide(client, path=WRONG_SCORE, action="modify", value="15")
+    saved = decide(client, path=WRONG_SCORE, action="modify", value="15")
+    _wait_validated(client, saved.json()["decision"]["id"])
     page = client.get("/dashboard")
     assert page.status_code == 200
     html = page.text
