@@ -5,7 +5,8 @@
     python bench/review_write_bench.py --action confirm --json bench.json
     python bench/review_write_bench.py --documents one       # everyone on one report
 
-The store holds the five seed reports (golden/docs, extracted by the template parser
+One untimed save warms the server up (its validation workers start with it). The store
+holds the five seed reports (golden/docs, extracted by the template parser
 and imported with their source text, as `extractor run --db` does). The server is
 `extractor serve` in its own process (uvicorn, one process, as a reviewer runs it). Each
 writer is a thread with its own HTTP client and CSRF cookie; it saves `--saves`
@@ -268,6 +269,10 @@ def main() -> None:
         where = "one document" if args.documents == "one" else "5 seed documents"
         print(f"store: 5 seed documents; writers on {where}, {len(targets)} number fields")
         with serve(db) as (base, pid):
+            # One untimed save (and its re-check) first: the validation workers start
+            # with the server and import the validator; a reviewer's first save may wait
+            # for that, the figures below do not.
+            run(base, targets, 1, 1, "modify")
             for writers in counts:
                 own, workers = cpu_seconds(pid)
                 figures = run(base, targets, writers, args.saves, args.action)
