@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -22,7 +23,9 @@ from extractor.normalize import normalize_text, squash
 from extractor.vocabulary import vocabulary
 
 Decider = Literal["title", "document", "columns"]
-TITLE_FUZZY_MIN = 88.0
+TITLE_FUZZY_MIN = 88.0  # partial ratio of an OCR-damaged title to a family's title
+TITLE_FUZZY_WORD = 7  # shorter titles are matched exactly (a misread 表 is still a 表)
+
 _YEAR = re.compile(r"20\d\d\s*年度?")
 _BRACKETS = re.compile(r"[（(][^（）()]*[)）]")
 # Words a report uses about its forms when no title is printed, most specific first.
@@ -62,12 +65,25 @@ def kind_of_title(title: str) -> FormKind | None:
             return term.meaning  # type: ignore[return-value]
     best: tuple[float, FormKind] | None = None
     for term in terms:
-        if len(term.word) < 5:
+        if len(term.word) < TITLE_FUZZY_WORD:
             continue
         score = fuzz.partial_ratio(term.word, key)
         if score >= TITLE_FUZZY_MIN and (best is None or score > best[0]):
             best = (score, term.meaning)  # type: ignore[assignment]
-    return best[1] if best else None
+    if best:
+        return best[1]
+    return _kind_of_title_words(key)
+
+
+def _kind_of_title_words(key: str) -> FormKind | None:
+    """A table title no family prints yet ("…绩效目标审批表", "…项目自评得分表"): its
+    words say what it is (`[title_words]` of the vocabulary), when it is a 表 about 绩效."""
+    if not re.search(r"表$", key) or not re.search(r"绩效|自评|评价|评分|指标", key):
+        return None
+    for term in vocabulary().title_words:  # most specific first
+        if term.word in key:
+            return term.meaning  # type: ignore[return-value]
+    return None
 
 
 def title_line(lines: list[str]) -> str:
@@ -83,6 +99,7 @@ def is_department(words: str) -> bool:
     return any(marker in key for marker in vocabulary().department_markers)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_framework_label(text: str) -> bool:
     """A level-1 label of an evaluation framework: 决策, "B过程(20分)", "A决策15分"."""
     key = _LABEL_WEIGHT.sub("", _LABEL_PREFIX.sub("", squash(normalize_text(text).text)))

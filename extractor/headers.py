@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -35,6 +36,7 @@ class HasText(Protocol):
     def text(self) -> str: ...
 
 
+@lru_cache(maxsize=1 << 15)
 def label_key(text: str) -> str:
     """A header cell as matched: no whitespace, no bracketed note, folded characters."""
     key = squash(normalize_text(text).text)
@@ -73,6 +75,7 @@ def match_term(text: str, terms: list[Term]) -> Match | None:
     return best
 
 
+@lru_cache(maxsize=1 << 15)
 def column_meaning(text: str) -> Match | None:
     return match_term(text, vocabulary().columns)
 
@@ -103,7 +106,13 @@ class IndicatorHeader:
         return out
 
     def unknown(self) -> list[Column]:
-        return [c for c in self.columns if c.field is None and label_key(c.label)]
+        """Columns whose header names something the vocabulary does not know (a word
+        over the level columns, such as 绩效指标, names no column)."""
+        return [
+            c
+            for c in self.columns
+            if c.field is None and label_key(c.label) and not _BLOCK_WORDS.match(label_key(c.label))
+        ]
 
 
 def _row_matches(row: Sequence[HasText]) -> dict[str, int]:
@@ -171,7 +180,7 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
         stack: list[TableCell] = []
         for r in range(first, last + 1):
             cell = grid[r][c]
-            if cell is not None and cell not in stack and cell.text.strip():
+            if cell is not None and all(c is not cell for c in stack) and cell.text.strip():
                 stack.append(cell)
         label = "".join(cell.text for cell in stack)
         meaning: Match | None = None
@@ -227,10 +236,12 @@ def _spread_merged(columns: list[Column], grid: list[list[TableCell | None]], fi
 # --- funding headers ----------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 14)
 def funding_meaning(text: str) -> Match | None:
     return match_term(text, vocabulary().funding_columns)
 
 
+@lru_cache(maxsize=1 << 14)
 def funding_source(label: str, *, ocr: bool = False) -> str:
     """Row label → FundingLine.source ("total", "fiscal", "carryover", "other", or the
     label as printed). An OCR'd label may be a misread vocabulary word (`ocr`)."""
@@ -252,7 +263,6 @@ def _misread_source(key: str) -> str | None:
             if wrong <= len(key) // 3:
                 return term.meaning
     return None
-
 
 
 # --- the header block -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.models import Value
 
@@ -84,11 +85,32 @@ def _latex_to_text(body: str) -> str:
     return re.sub(r"\s+", "", out) if re.search(r"[≥≤%]", out) else out.strip()
 
 
+def _fold_table() -> dict[int, str]:
+    """Every character `_char_fold` changes (each folds to one character)."""
+    ranges = [(0xF900, 0xFAFF), (0x2F800, 0x2FA1F), (0xFF10, 0xFF19), (0xFF21, 0xFF3A)]
+    ranges.append((0xFF41, 0xFF5A))
+    codes = [c for low, high in ranges for c in range(low, high + 1)]
+    codes += [ord(ch) for ch in "．％＋－＜＞＝\u3000\u00a0⁰¹²³⁴⁵⁶⁷⁸⁹"]
+    table = {}
+    for code in codes:
+        folded = _char_fold(chr(code))
+        if folded != chr(code) and len(folded) == 1:
+            table[code] = folded
+    return table
+
+
+_FOLD = _fold_table()
+_REWRITES = re.compile(f"{_INLINE_MATH.pattern}|{_HTML_TAG.pattern}|{_SUPERSCRIPT.pattern}")
+
+
 def normalize_text(raw: str) -> NormalizedText:
-    """Rewrite LaTeX fragments and HTML tags, fold characters, keep an offset map."""
+    """Rewrite LaTeX fragments and HTML tags, fold characters, keep an offset map (empty
+    when every character kept its place: folding never changes the length)."""
+    if not _REWRITES.search(raw):
+        return NormalizedText(text=raw.translate(_FOLD), origin=[])
     out = _Builder()
     pos = 0
-    pattern = re.compile(f"{_INLINE_MATH.pattern}|{_HTML_TAG.pattern}|{_SUPERSCRIPT.pattern}")
+    pattern = _REWRITES
     for m in pattern.finditer(raw):
         for i in range(pos, m.start()):
             out.add(_char_fold(raw[i]), i)
@@ -114,9 +136,10 @@ _SPACE_BETWEEN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 def squash(text: str) -> str:
     """Remove all whitespace: the form of names and labels in the output."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_cell(text: str) -> str:
     """A cell's text with words broken by OCR spaces joined ("年初预 算数" → "年初预算数");
     spaces between Latin words kept single."""
@@ -229,7 +252,6 @@ _UNIT = re.compile(
     rf"^(%|‰|[万亿千百]?(?:{_UNIT_WORDS}|[{_MEASURES}]{{1,4}})|人/年|元/人/年"
     r"|[^\d\s]{1,6}/[^\d\s]{1,6}(?:/[^\d\s]{1,6})?)$"
 )
-
 
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")

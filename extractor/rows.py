@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from extractor.normalize import clean_cell, squash
 
@@ -23,7 +24,7 @@ class Cell:
     start: int  # offsets into the text the rows were read from (plus `base`)
     end: int
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The cell without any whitespace: for matching labels."""
         return squash(self.text)

@@ -54,3 +54,16 @@ def test_department_forms_and_evaluation_frameworks() -> None:
     assert decide_kind("绩效评价自评表", "", ALL, framework=True).kind == "evaluation_scoring"
     assert is_framework_label("A决策15分") and is_framework_label("过程（20分）")
     assert not is_framework_label("产出指标")
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("重点项目绩效目标审批表", "project_target"),
+        ("专项资金绩效自评情况表", "project_self_evaluation"),
+        ("项目支出绩效评价得分表", "evaluation_scoring"),
+        ("2023年度收入支出决算总表", None),  # no 绩效 word: not a form title
+    ],
+)
+def test_titles_no_family_lists_are_read_by_their_words(title: str, kind: str | None) -> None:
+    assert kind_of_title(title) == kind

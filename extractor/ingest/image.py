@@ -39,7 +39,11 @@ def images_to_pdf(path: Path) -> pymupdf.Document:
         raise InputError("图像文件中没有任何图像")
     pdf = pymupdf.open()
     with images:
-        converted = pymupdf.open("pdf", images.convert_to_pdf())
+        try:
+            converted = pymupdf.open("pdf", images.convert_to_pdf())
+        except MUPDF_ERRORS as exc:
+            raise InputError(f"图像文件已损坏，无法读取（{exc}）") from exc
+
     for index, frame in enumerate(converted):
         info = frame.get_images(full=True)
         if not info:

@@ -17,7 +17,9 @@ _LIST_HEADER = re.compile(r"序\s*号|项\s*目\s*名\s*称")
 # Punctuation that OCR and typists vary freely inside names.
 _NAME_NOISE = re.compile(r"[\s,，、.。:：;；“”\"'‘’（）()\[\]【】《》<>·\-—_]")
 # Unit headers: "（元）", "单位：元" vs "（万元）", "单位：万元".
-_YUAN_HEADER = re.compile(r"[（(]\s*元\s*[)）]|单\s*位\s*[：:]\s*元(?![/／])")
+_INDICATOR_BLOCK = re.compile(r"一\s*级\s*指\s*标|三\s*级\s*指\s*标")
+_YUAN_HEADER = re.compile(
+r"[（(]\s*元\s*[)）]|单\s*位\s*[：:]\s*元(?![/／])")
 _WAN_HEADER = re.compile(
     r"[（(]\s*(?:单\s*位\s*[：:]\s*)?万\s*元\s*[)）]|单\s*位\s*[：:]\s*万\s*元"
 )
@@ -186,6 +188,9 @@ def check_unit_conflict(ctx: Context, project: Project, region: Region | None) -
     if region is None or not ctx.text:
         return
     form_text = ctx.text[region.start : region.end]
+    indicators = _INDICATOR_BLOCK.search(form_text)
+    if indicators is not None:  # units inside indicator values ("≤811.00(万元)") state no header
+        form_text = form_text[: indicators.start()]
     yuan = _YUAN_HEADER.search(form_text)
     ctx.ran()
     if yuan is None or _WAN_HEADER.search(form_text) is None:

@@ -6,6 +6,7 @@ e.g. ``funding[0].score``; flags carry the line's span when it has one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from extractor.models import FundingLine, Project
@@ -66,14 +67,37 @@ def _components(project: Project) -> list[FundingLine]:
     return [line for line in project.funding if line.source != "total"]
 
 
+_BLOCK_TOTAL = re.compile(r"(总额|合计|总计)$")
+
+
+def _is_block_total(line: FundingLine) -> bool:
+    """A line that totals its block: `total`, or a printed label such as 年度资金申请总额
+    (the second funding block of a target form)."""
+    return line.source == "total" or bool(_BLOCK_TOTAL.search(line.source))
+
+
+def _block_parts(project: Project, index: int) -> list[FundingLine]:
+    """The parts of the total at `index` when the form prints several funding blocks: the
+    lines after it up to the next block's total (the standard rows where it has them)."""
+    block: list[FundingLine] = []
+    for line in project.funding[index + 1 :]:
+        if _is_block_total(line):
+            break
+        block.append(line)
+    standard = [line for line in block if line.source in STANDARD_PARTS]
+    return standard if any(line.source == "fiscal" for line in standard) else block
+
+
 def check_total_sum(ctx: Context, project: Project) -> None:
     rule = "funding.total_sum"
-    parts = _components(project)
-    if not parts:
-        return
+    blocks = sum(_is_block_total(line) for line in project.funding) > 1
     for index, line in enumerate(project.funding):
-        if line.source != "total":
+        if not _is_block_total(line) or (line.source != "total" and not blocks):
             continue
+        parts = _block_parts(project, index) if blocks else _components(project)
+        if not parts:
+            continue
+
         for column in ADDITIVE_COLUMNS:
             total = getattr(line, column)
             if total is None:

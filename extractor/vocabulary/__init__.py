@@ -3,7 +3,9 @@
 Each file (`national.toml`, `provincial.toml`, `target.toml`, `scoring.toml`,
 `department.toml`, …) lists what its family prints:
 
-- `[titles]`: title words → form kind (`project_self_evaluation` …);
+- `[titles]`: title words → form kind (`project_self_evaluation` …); `[title_words]`:
+  single words that name the kind of a title no family lists yet (目标, 自评, 评分);
+
 - `[columns]`: header words → indicator field (`level1`, `level2`, `name`, `nature`,
   `target`, `unit`, `actual`, `weight`, `score`, `reason`, `group`; `text` for columns
   that carry text the records do not keep, such as 评分标准);
@@ -79,6 +81,7 @@ class Term:
 @dataclass
 class Vocabulary:
     titles: list[Term] = field(default_factory=list)  # longest first
+    title_words: list[Term] = field(default_factory=list)  # in file order
     columns: list[Term] = field(default_factory=list)
     funding_columns: list[Term] = field(default_factory=list)
     funding_rows: list[Term] = field(default_factory=list)
@@ -103,6 +106,7 @@ def _terms(table: dict[str, Any], allowed: tuple[str, ...], family: str, what: s
 def _add(vocab: Vocabulary, family: str, data: dict[str, Any]) -> None:
     vocab.families.append(family)
     vocab.titles += _terms(data.get("titles", {}), FORM_KINDS, family, "form kind")
+    vocab.title_words += _terms(data.get("title_words", {}), FORM_KINDS, family, "form kind")
     vocab.columns += _terms(data.get("columns", {}), INDICATOR_COLUMNS, family, "column")
     funding = data.get("funding", {})
     vocab.funding_columns += _terms(

@@ -156,3 +156,17 @@ def test_consistent_units_pass() -> None:
         "p1", name="秀山土家族苗族自治县医疗保障局", funding=[line("total", budget=6532.57)]
     )
     assert "document.unit_conflict" not in rule_ids(run(dept, text=text))
+
+
+def test_a_unit_inside_an_indicator_value_is_no_unit_header() -> None:
+    from tests.validate.builders import ind, line, project, rule_ids, run, value
+
+    text = (
+        "项目支出绩效自评表\n单位：元\n项目名称\t设备购置\n年度资金总额\t1200000\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\n产出指标\t成本指标\t设备购置成本\t≤811.00(万元)\n"
+    )
+    indicator = ind(name="设备购置成本", target=value("≤811.00(万元)"))
+    form = project(
+        name="设备购置", funding=[line("total", unit="元", budget=1200000)], indicators=[indicator]
+    )
+    assert "document.unit_conflict" not in rule_ids(run(form, text=text))

@@ -192,3 +192,24 @@ def test_funding_score_skipped_without_weight() -> None:
     report = run(project(funding=[line(execution_rate=100, score=20)]))
     assert report.skipped["funding.score"] == 1
     assert report.skipped["funding.score_above_weight"] == 1
+
+
+def _two_blocks(annual_total: float) -> list:
+    """A target form's two funding blocks (项目资金 | 年度资金申请), block by block."""
+    return [
+        line("total", budget=500),
+        line("财政资金", budget=450),
+        line("other", budget=50),
+        line("年度资金申请总额", budget=annual_total),
+        line("fiscal", budget=250),
+        line("carryover", budget=50),
+    ]
+
+
+def test_two_funding_blocks_add_up_each_on_its_own() -> None:
+    assert "funding.total_sum" not in rule_ids(run(project(funding=_two_blocks(300))))
+
+
+def test_the_second_blocks_total_is_checked_too() -> None:
+    report = run(project(funding=_two_blocks(320)))
+    assert ("funding.total_sum", "p1", "funding[3].budget") in rules(report)

@@ -9,7 +9,7 @@ from extractor.backends.rules.funding import (
     read_funding_table,
     read_target_funding,
 )
-from extractor.backends.rules.grid import GridReader
+from extractor.backends.rules.grid import GridReader, stated_unit
 from extractor.backends.rules.header import read_header, report_year
 from extractor.backends.rules.indicators import IndicatorBlock, ScoringRows, TemplateRows
 from extractor.document import Chunk, Document
@@ -85,7 +85,9 @@ class RulesBackend:
         if grid is not None and grid.funding:
             funding = grid.funding
         elif chunk.form in ("project_target", "department_target"):
-            funding = read_target_funding(rows, document.locate)
+            above = [chunk.title, *chunk.context.split("\n")[-3:]]
+            funding = read_target_funding(rows, document.locate, stated_unit(above))
+
         else:
             funding = read_funding_table(rows, document.locate)
         name = header.name

@@ -136,9 +136,13 @@ def read_funding_table(rows: list[Row], locate: Locate) -> list[FundingLine]:
     return lines
 
 
-def read_target_funding(rows: list[Row], locate: Locate) -> list[FundingLine]:
-    """Target forms print 资金情况 without column headers: label, then the amount."""
+def read_target_funding(
+    rows: list[Row], locate: Locate, form_unit: str | None = None
+) -> list[FundingLine]:
+    """Target forms print 资金情况 without column headers: label, then the amount. The
+    unit is the form's (`form_unit`, from its 单位 line) or the block's first label's."""
     lines: list[FundingLine] = []
+    unit: str | None = form_unit
     for row in rows:
         if is_indicator_header(row):
             break
@@ -149,7 +153,7 @@ def read_target_funding(rows: list[Row], locate: Locate) -> list[FundingLine]:
         amount = next((a for a in amounts if a is not None), None)
         if amount is None:
             continue
-        unit = _unit([row])
+        unit = unit or _unit([row])  # the block's unit, from its first row
         lines.append(
             FundingLine(
                 source=funding_source(row.cells[label].text),

@@ -80,28 +80,32 @@ class GridRow:
     table: Table
     index: int
     covering: list[TableCell | None]
+    _own: list[TableCell] | None = field(default=None, repr=False)
 
     def own(self, col: int) -> TableCell | None:
         cell = self.covering[col] if col < len(self.covering) else None
         return cell if cell is not None and cell.row == self.index else None
 
     def own_cells(self) -> list[TableCell]:
-        seen: list[TableCell] = []
-        for col in range(len(self.covering)):
-            cell = self.own(col)
-            if cell is not None and cell not in seen:
-                seen.append(cell)
-        return seen
+        """The cells that start in this row, left to right (each once)."""
+        if self._own is None:
+            seen: dict[int, TableCell] = {}
+            for col in range(len(self.covering)):
+                cell = self.own(col)
+                if cell is not None:
+                    seen.setdefault(id(cell), cell)
+            self._own = list(seen.values())
+        return self._own
 
     def text(self, cols: list[int], own: bool = True) -> str:
         """The texts of the distinct cells that start in `cols`, joined: a cell merged
         over several columns belongs to the column it starts in."""
-        parts: list[TableCell] = []
+        parts: dict[int, TableCell] = {}
         for col in cols:
             cell = self.own(col) if own else self.covering[col]
-            if cell is not None and cell.col in cols and cell not in parts and cell.text.strip():
-                parts.append(cell)
-        return "".join(c.text for c in parts)
+            if cell is not None and cell.col in cols and cell.text.strip():
+                parts.setdefault(id(cell), cell)
+        return "".join(c.text for c in parts.values())
 
     def first_text(self) -> str:
         return next((squash(c.text) for c in self.own_cells() if c.text.strip()), "")
@@ -537,11 +541,13 @@ class FundingReader:
     def __init__(self, document: Document, flags: list[Flag], above: list[str] = ()) -> None:  # type: ignore[assignment]
         self.document = document
         self.flags = flags
-        self.form_unit = stated_unit(list(above)) or "万元"
+        self.form_unit = stated_unit(list(above))
 
     def _unit(self, texts: list[str]) -> str:
-        """The block's own unit where its labels state one, else the form's."""
-        return stated_unit(texts) or self.form_unit
+        """The unit the form's 单位 line above states, else the block's own labels
+        ("项目资金（元）"), else 万元. Where the two disagree the line above is taken and
+        the validator reports the conflict (document.unit_conflict)."""
+        return self.form_unit or stated_unit(texts) or "万元"
 
     def read(self, rows: list[GridRow]) -> list[FundingLine]:
         lines: list[FundingLine] = []
@@ -629,8 +635,11 @@ class FundingReader:
         """Label–amount pairs of a target form's 资金情况: side by side (one or two blocks
         per row), or a row of labels over a row of amounts (资金总额 | 基本支出 | 项目支出)."""
         lines: list[FundingLine] = []
+        blocks: list[tuple[int, int, FundingLine]] = []  # (label's column, row, line)
+
         unit = self._unit([c.text for r in rows for c in r.covering if c is not None])
         for i, row in enumerate(rows):
+
             cells = row.own_cells()
             labels = [c for c in cells if _is_funding_label(c.text)]
             below = rows[i + 1] if i + 1 < len(rows) else None
@@ -649,18 +658,23 @@ class FundingReader:
                         lines.append(self._pair(cell, under, amount, unit))
                 if lines:
                     continue
-            for k, cell in enumerate(cells[:-1]):
+            filled = [c for c in cells if c.text.strip()]  # merges lost: skip empty cells
+            side: list[tuple[int, int, FundingLine]] = []
+            for k, cell in enumerate(filled[:-1]):
                 if not _is_funding_label(cell.text):
                     continue
-                amount = read_number(cells[k + 1].text, signed=True).value
+                amount = read_number(filled[k + 1].text, signed=True).value
                 if amount is not None:
-                    lines.append(self._pair(cell, cells[k + 1], amount, unit))
+                    side.append((cell.col, i, self._pair(cell, filled[k + 1], amount, unit)))
+            blocks.extend(side)
+        # blocks side by side: each block's rows together, left block first
+        order = {k: n for n, k in enumerate(sorted({k for k, _, _ in blocks}))}
+        lines += [line for _, _, line in sorted(blocks, key=lambda b: (order[b[0]], b[1]))]
         return lines
 
     def _pair(self, label: TableCell, cell: TableCell, amount: float, unit: str) -> FundingLine:
         return FundingLine(
             source=funding_source(label.text, ocr=label.confidence is not None),
-
             unit=unit,
             budget=amount,
             span=_span(self.document, [label, cell]),

@@ -1,0 +1,224 @@
+"""The grid reader: forms kept as tables, read by their header (HTML tables here; the
+PDF and OCR readers give the same grids)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractor.models import DocumentResult
+from extractor.pipeline import extract_document
+
+Row = list[str | tuple[str, int, int]]  # a cell, or (text, rowspan, colspan)
+
+
+def _table(rows: list[Row]) -> str:
+    out = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            text, rowspan, colspan = cell if isinstance(cell, tuple) else (cell, 1, 1)
+            attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+                f' colspan="{colspan}"' if colspan > 1 else ""
+            )
+            cells.append(f"<td{attrs}>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return "<table>" + "".join(out) + "</table>"
+
+
+def _read(tmp_path: Path, title: str, rows: list[Row], before: str = "") -> DocumentResult:
+    path = tmp_path / "form.md"
+    path.write_text(f"{before}\n# {title}\n\n{_table(rows)}\n", encoding="utf-8")
+    return extract_document(path)
+
+
+PROVINCIAL_HEADER: Row = [
+    "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位",
+    "完成值", "权重", "得分", "未完成原因和改进措施",
+]  # fmt: skip
+
+
+def test_a_provincial_self_evaluation_is_read_column_by_column(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("乡村道路养护", 1, 9)],
+        PROVINCIAL_HEADER,
+        [("产出指标", 2, 1), "数量指标", "养护里程", "≥", "120", "公里", "126", "20", "20", ""],
+        ["时效指标", "完工及时率", "=", "100", "%", "92", "10", "", "雨季延误"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90", "%", "95", "10", "10", ""],
+    ]
+    result = _read(tmp_path, "项目绩效自评表", rows)
+    (project,) = result.projects
+    # the title decides the form, though the form prints a 指标性质 column
+    assert project.form == "project_self_evaluation" and project.name == "乡村道路养护"
+    first, second, third = project.indicators
+    assert (first.level1, first.level2, first.name, first.nature) == (
+        "产出指标", "数量指标", "养护里程", "≥",
+    )  # fmt: skip
+    # the 度量单位 column joins the target and the actual
+    assert first.target is not None and first.target.raw == "120公里" and first.target.op == "≥"
+    assert (
+        first.actual is not None and first.actual.raw == "126公里" and first.actual.unit == "公里"
+    )
+    # a merged 一级 label carries down; a blank 得分 is null, never the weight moved over
+    assert second.level1 == "产出指标" and second.weight == 10 and second.score is None
+    assert second.deviation_reason == "雨季延误"
+    assert third.level1 == "满意度指标" and third.score == 10
+
+
+def test_an_unknown_column_is_reported_and_never_read_into_another_field(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("档案数字化", 1, 7)],
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "佐证材料清单",
+            "实际完成值",
+            "分值",
+            "得分",
+        ],
+        ["产出指标", "数量指标", "数字化卷数", "≥5000卷", "验收单", "5200卷", "50", "50"],
+    ]
+    result = _read(tmp_path, "项目支出绩效自评表", rows)
+    (indicator,) = result.projects[0].indicators
+    assert indicator.target is not None and indicator.target.raw == "≥5000卷"
+    assert indicator.actual is not None and indicator.actual.raw == "5200卷"
+    assert indicator.deviation_reason is None
+    (flag,) = [f for f in result.flags if f.rule == "reader.unknown_column"]
+    assert flag.severity == "info" and flag.found == "佐证材料清单" and flag.project == "p1"
+
+
+def test_a_target_form_with_one_value_column_and_amounts_in_yuan(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("农村饮水安全巩固", 1, 4)],
+        [("项目资金（元）", 3, 1), "年度资金总额", ("1,200,000.00", 1, 3)],
+        ["其中：财政拨款", ("1,000,000.00", 1, 3)],
+        ["其他资金", ("200,000.00", 1, 3)],
+        ["一级指标", "二级指标", "三级指标", ("指标值", 1, 2)],
+        ["产出指标", "数量指标", "新建供水点", ("≥12个", 1, 2)],
+    ]
+    result = _read(tmp_path, "项目支出绩效目标表", rows)
+    (project,) = result.projects
+    assert project.form == "project_target"
+    assert [(f.source, f.budget, f.unit) for f in project.funding] == [
+        ("total", 1200000.0, "元"), ("fiscal", 1000000.0, "元"), ("other", 200000.0, "元"),
+    ]  # fmt: skip
+    (indicator,) = project.indicators
+    assert (
+        indicator.target is not None and indicator.target.number == 12 and indicator.weight is None
+    )
+
+
+def test_two_funding_blocks_side_by_side(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("河道整治", 1, 3)],
+        ["项目资金总额", "500", "年度资金申请总额", "300"],
+        ["其中：财政资金", "450", "其中：当年财政拨款", "250"],
+        ["其他资金", "50", "上年结转资金", "50"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "整治河道长度", "≥8公里"],
+    ]
+    result = _read(tmp_path, "财政项目支出绩效目标填报表", rows)
+    lines = [(f.source, f.budget) for f in result.projects[0].funding]
+    assert lines == [  # block by block, the left one first
+        ("total", 500.0), ("财政资金", 450.0), ("other", 50.0),
+        ("年度资金申请总额", 300.0), ("fiscal", 250.0), ("carryover", 50.0),
+    ]  # fmt: skip
+    # each block adds up on its own: no false alarm
+    assert not [f for f in result.flags if f.rule == "funding.total_sum"]
+
+
+
+def test_a_scoring_table_with_weights_inside_its_labels(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分"],
+        [("A决策20分", 2, 1), "A1项目立项", "立项依据充分性", "10", "依据充分得满分", "10"],
+        ["A2绩效目标", "目标明确性", "10", "明确得满分", "8"],
+        ["B过程80分", "B1资金管理", "资金到位率（5分）", "80", "到位率×分值", "80"],
+        [("合计", 1, 3), "100", "", "98"],
+    ]
+    result = _read(
+        tmp_path, "项目绩效评价指标体系评分表", rows, before="乡镇污水处理项目绩效评价报告"
+    )
+    (project,) = result.projects
+    assert project.form == "evaluation_scoring"
+    assert [(i.level1, i.level2, i.name) for i in project.indicators] == [
+        ("决策", "项目立项", "立项依据充分性"),
+        ("决策", "绩效目标", "目标明确性"),
+        ("过程", "资金管理", "资金到位率"),
+    ]
+    assert [(s.level1, s.weight) for s in project.subtotals] == [("决策", 20.0), ("过程", 80.0)]
+    assert (project.total.weight, project.total.score) == (100, 98)
+
+
+def test_an_ocr_damaged_header_maps_by_the_order_of_its_level_columns(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("社区养老服务", 1, 6)],
+        ["级指标", "一级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "服务人次", "≥3000人次", "3300人次", "30", "30"],
+    ]
+    (indicator,) = _read(tmp_path, "项目支出绩效自评表", rows).projects[0].indicators
+    assert (indicator.level1, indicator.level2, indicator.name) == (
+        "产出指标",
+        "数量指标",
+        "服务人次",
+    )
+
+
+def test_a_speck_in_a_weight_column_is_cleaned_and_said(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("教师培训", 1, 6)],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        [("产出指标", 2, 1), "数量指标", "培训人数", "≥200人", "210人", "4..", "4"],
+        ["质量指标", "合格率", "≥95%", "97%", "6", "6"],
+    ]
+    result = _read(tmp_path, "项目支出绩效自评表", rows)
+    assert result.projects[0].indicators[0].weight == 4
+    (flag,) = [f for f in result.flags if f.rule == "reader.cleaned_number"]
+    assert (flag.path, flag.found, flag.expected) == ("indicators[0].weight", "4..", 4.0)
+
+
+def test_a_row_that_does_not_fit_its_header_is_read_by_content_and_flagged(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("防汛物资储备", 1, 7)],
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+        ],
+        ["产出指标", "数量指标", "储备编织袋", "≥2万条", "2.1万条", "20", "20", ""],
+        # printed one column left: the 二级 label in the 一级 column
+        ["成本指标", "储备成本", "≤30万元", "29万元", "10", "10", "", ""],
+    ]
+    result = _read(tmp_path, "项目支出绩效自评表", rows)
+    second = result.projects[0].indicators[1]
+    assert (second.level1, second.level2, second.name) == ("产出指标", "成本指标", "储备成本")
+    assert second.target is not None and second.target.raw == "≤30万元"
+    assert (second.weight, second.score) == (10, 10)
+    assert [f.path for f in result.flags if f.rule == "reader.row_misfit"] == ["indicators[1]"]
+
+
+def test_flat_ocr_text_is_read_by_its_header(tmp_path: Path) -> None:
+    lines = [
+        "项目绩效自评表",
+        "项目名称\t社区康复\t\t\t\t\t\t\t\t",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t完成值\t权重\t得分\t未完成原因",
+        "产出指标\t数量指标\t康复训练人数\t≥\t80\t人\t86\t30\t30\t",
+        "\t质量指标\t训练达标率\t≥\t90\t%\t93\t30\t30\t",
+        "满意度指标\t服务对象满意度指标\t家属满意度\t≥\t90\t%\t96\t40\t40\t",
+    ]
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    indicators = extract_document(path).projects[0].indicators
+    assert [(i.level1, i.level2, i.name) for i in indicators] == [
+        ("产出指标", "数量指标", "康复训练人数"),
+        ("产出指标", "质量指标", "训练达标率"),
+        ("满意度指标", "服务对象满意度指标", "家属满意度"),
+    ]
+    assert indicators[1].target is not None and indicators[1].target.raw == "90%"
+    assert indicators[1].actual is not None and indicators[1].actual.raw == "93%"
