@@ -12,7 +12,8 @@ this process's interpreter lock), and answers every call with a fixed placeholde
 empty form, no figures) after the injected latency: the
 bench measures the backend's orchestration (chunking, splitting, concurrency, retries,
 parsing), not extraction quality, and no model is involved. Prompt tokens are the
-server's deterministic count (one per two characters) next to the planner's estimate.
+server's count (the planner's own estimator, on what was really sent) next to the
+planner's estimate.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pydantic import SecretStr  # noqa: E402
 from extractor.llm.backend import LLMBackend  # noqa: E402
 from extractor.llm.batch import plan  # noqa: E402
 from extractor.llm.config import LLMConfig  # noqa: E402
-from extractor.llm.run import extract_document  # noqa: E402
+from extractor.pipeline import extract_document  # noqa: E402
 from tests.llm.fake_server import Answer, FakeOpenAI, Reply, first_user  # noqa: E402
 
 PLACEHOLDER_FORM: dict[str, Any] = {"name": "", "funding": [], "indicators": []}
@@ -97,7 +98,7 @@ def run_once(
         backend.prefetch(docs)
     for path in docs:
         t0 = time.perf_counter()
-        result = extract_document(path, backend)
+        result = extract_document(path, backend=backend)
         usage = result.meta["llm"]["usage"]
         rows.append(
             {

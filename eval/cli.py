@@ -9,7 +9,7 @@ from rich.text import Text
 
 from eval.harness import EvalError, evaluate
 from eval.report import render, to_json, to_markdown
-from extractor.llm.cli import llm_options
+from extractor.llm.options import config_from_options, llm_options
 
 DEFAULT_GOLDEN = Path("golden")
 
@@ -17,56 +17,52 @@ DEFAULT_GOLDEN = Path("golden")
 @llm_options
 def eval_command(
     golden: Annotated[
-        Path, typer.Option(help="Folder of golden <doc_id>.json files, documents in docs/.")
+        Path, typer.Option(help="金标准目录：<doc_id>.json，文档在其 docs/ 下")
     ] = DEFAULT_GOLDEN,
-    backend: Annotated[
-        str, typer.Option(help="Extraction backend to run: rules, llm or hybrid.")
-    ] = "rules",
+    backend: Annotated[str, typer.Option(help="评估的抽取后端：rules、llm 或 hybrid")] = "rules",
     pred: Annotated[
         Path | None,
-        typer.Option(help="Score existing outputs (<doc_id>.json) instead of running."),
+        typer.Option(help="评估已有的输出（<doc_id>.json），不重新抽取"),
     ] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the full report as JSON here.")
-    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="完整报告写成 JSON")] = None,
     md_out: Annotated[
-        Path | None, typer.Option("--md", help="Write a Markdown summary (PR comment) here.")
+        Path | None, typer.Option("--md", help="摘要写成 Markdown（PR 评论）")
     ] = None,
-    worst: Annotated[int, typer.Option(help="How many of the worst mismatches to show.")] = 15,
+    worst: Annotated[int, typer.Option(help="显示最差的几处不一致")] = 15,
     scanned: Annotated[
         bool,
         typer.Option(
             "--scanned",
-            help="Score scanned (image-only) versions of the golden documents, read by OCR, "
-            "against their text versions (target: F1 >= 0.9 x text F1 per document).",
+            help="评估金标准文档的扫描版（只有图像，经 OCR 读取），与文字版对比"
+            "（目标：每个文档 F1 ≥ 文字版 F1 × 0.9）",
         ),
     ] = False,
     scanned_dir: Annotated[
         Path | None,
-        typer.Option(help="With --scanned: where the scans and their outputs are kept."),
+        typer.Option(help="用于 --scanned：扫描件及其输出存放的目录"),
     ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
             "--jobs",
             "-j",
-            help="Worker processes extracting the documents (0 = CPUs; default: this "
-            "process, or the CPUs with --scanned).",
+            help="抽取文档的工作进程数（0 = CPU 核数；默认：本进程，--scanned 时为 CPU 核数）",
         ),
     ] = None,
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
-    """Score the extractor against the golden files: field P/R/F1, flags, worst mismatches."""
+    """在金标准文件上评估抽取与校验：字段 P/R/F1、校验标记、最差的不一致。"""
     console = Console()
     if not console.is_terminal:  # CI logs: rich would wrap everything at 80 columns
         console = Console(width=160)
     if scanned:
         _scanned(golden, backend, jobs or 0, scanned_dir, json_out, md_out, worst, console)
         return
-    if backend in ("llm", "hybrid") and pred is None:
-        _configure_llm(backend, llm_overrides)
+    llm = _llm_config(backend, llm_overrides) if pred is None else None
     try:
-        report = evaluate(golden, pred_dir=pred, backend=backend, jobs=1 if jobs is None else jobs)
+        report = evaluate(
+            golden, pred_dir=pred, backend=backend, jobs=1 if jobs is None else jobs, llm=llm
+        )
     except EvalError as exc:
         Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
         raise typer.Exit(code=2) from exc
@@ -111,17 +107,15 @@ def _scanned(
         raise typer.Exit(code=1)
 
 
-def _configure_llm(backend: str, overrides: dict[str, Any] | None) -> None:
-    """Check the model settings once, before any document is read, and make them the
-    default the pipeline's backend picks up."""
-    from extractor.backends import get_backend
-    from extractor.llm import set_default_config
-    from extractor.llm.cli import config_from_options
+def _llm_config(backend: str, overrides: dict[str, Any] | None) -> Any:
+    """The model settings of an llm / hybrid run, checked once before any document is
+    read (None for the rules backend)."""
+    from extractor.backends import get_backend, uses_llm
 
     try:
-        config = config_from_options(overrides).require_ready()
-        get_backend(backend, config)
+        config = config_from_options(overrides).require_ready() if uses_llm(backend) else None
+        get_backend(backend, llm=config)
     except ValueError as exc:
         Console(stderr=True).print(Text.assemble(("eval: ", "red"), str(exc)))
         raise typer.Exit(code=2) from exc
-    set_default_config(config)
+    return config

@@ -13,6 +13,7 @@ scored as all-missing and its error is reported.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import tempfile
@@ -27,12 +28,13 @@ from eval.flags import validate_golden_records
 from eval.normalize import decimals_of
 from eval.results import EvalReport, FlagCounts
 from eval.scoring import DocumentInput, score_documents
+from extractor.errors import ExtractorError
 from extractor.models import DocumentResult, GoldenDocument
 
 Extract = Callable[..., Any]
 
 
-class EvalError(Exception):
+class EvalError(ExtractorError):
     """The eval cannot run: no golden files, a broken golden, no pipeline. Shown as is."""
 
 
@@ -108,14 +110,11 @@ def load_pipeline() -> Extract:
 def run_pipeline(
     extract: Extract, golden_dir: Path, doc_id: str, backend: str
 ) -> tuple[DocumentResult | None, str | None]:
-    from extractor.ocr.settings import OcrSettings, ocr_session
-
     path = find_document(golden_dir, doc_id)
     if path is None:
         return None, f"no document {golden_dir / 'docs' / doc_id}.* to extract"
     try:
-        with ocr_session(OcrSettings(mode="auto")):
-            result = extract(path, backend=backend)
+        result = extract(path, backend=backend)  # OCR as `--ocr auto`: the pipeline's default
         if not isinstance(result, DocumentResult):
             result = DocumentResult.model_validate(result)
     except Exception as exc:  # any failure of one document is reported, the rest go on
@@ -124,7 +123,12 @@ def run_pipeline(
 
 
 def run_batch_pipeline(
-    golden_dir: Path, doc_ids: list[str], backend: str, jobs: int, out_dir: Path
+    golden_dir: Path,
+    doc_ids: list[str],
+    backend: str,
+    jobs: int,
+    out_dir: Path,
+    llm: Any = None,
 ) -> dict[str, tuple[DocumentResult | None, str | None]]:
     """Extract the documents in worker processes (`extractor.batch`, OCR on); each
     doc_id maps to its result or the reason it has none."""
@@ -136,7 +140,12 @@ def run_batch_pipeline(
     found = {doc_id: find_document(golden_dir, doc_id) for doc_id in doc_ids}
     paths = [p for p in found.values() if p is not None]
     options = BatchOptions(
-        out_dir=out_dir, jobs=jobs, backend=backend, ocr=OcrSettings(mode="auto"), force=True
+        out_dir=out_dir,
+        jobs=jobs,
+        backend=backend,
+        ocr=OcrSettings(mode="auto"),
+        force=True,
+        llm=llm,
     )
     batch = run_batch(paths, options, console=Console(stderr=True, quiet=True))
     reasons = {o.doc_id: o.reason for o in batch.outcomes if o.status != "ok"}
@@ -152,10 +161,15 @@ def run_batch_pipeline(
 
 
 def evaluate(
-    golden_dir: Path, pred_dir: Path | None = None, backend: str = "rules", jobs: int = 1
+    golden_dir: Path,
+    pred_dir: Path | None = None,
+    backend: str = "rules",
+    jobs: int = 1,
+    llm: Any = None,
 ) -> EvalReport:
     """Score the extractor (or the outputs in `pred_dir`) against every golden file.
-    `jobs` > 1 (or 0: one per CPU) extracts in that many worker processes."""
+    `jobs` > 1 (or 0: one per CPU) extracts in that many worker processes; `llm`: the
+    `LLMConfig` of an llm / hybrid run (default: the environment)."""
     golden_dir = Path(golden_dir)
     files = golden_files(golden_dir)
     if pred_dir is not None and not Path(pred_dir).is_dir():
@@ -167,9 +181,11 @@ def evaluate(
         load_pipeline()  # fail early and clearly when there is no pipeline
         with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
             ids = [g.doc_id for g, _ in goldens]
-            batch = run_batch_pipeline(golden_dir, ids, backend, jobs, Path(tmp))
+            batch = run_batch_pipeline(golden_dir, ids, backend, jobs, Path(tmp), llm)
     elif pred_dir is None:
         extract = load_pipeline()
+        if llm is not None:
+            extract = functools.partial(extract, llm=llm)
     items: list[DocumentInput] = []
     for golden, precision in goldens:
         if pred_dir is not None:

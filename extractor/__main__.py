@@ -1,4 +1,4 @@
-from extractor.cli import app
+from extractor.cli import main
 
 if __name__ == "__main__":
-    app(prog_name="extractor")
+    main()

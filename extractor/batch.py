@@ -1,24 +1,31 @@
 """Batch runs over many documents: parallel workers, progress, a run report, resumable.
+The one executor of every backend (rules, llm, hybrid); `extractor.distributed` runs the
+same work on a Ray cluster.
 
     from extractor.batch import BatchOptions, run_batch
     report = run_batch(files, BatchOptions(out_dir=Path("out"), jobs=2))
+    report = run_batch(files, BatchOptions(out_dir=Path("out"), backend="llm", llm=config))
 
 - Documents go to N worker processes (default: the CPU count), each a long-lived
-  process that loads the OCR models once. Workers ignore Ctrl-C and never write files:
+  process that loads the OCR models once and builds its backend once (with an LLM
+  backend, each worker sends a document's calls concurrently: up to N × the LLM
+  concurrency requests at once). Workers ignore Ctrl-C and never write files:
   they send the result back and the parent writes `<doc_id>.json` (and, with
   `save_ocr`, `<doc_id>.ocr.txt` / `.ocr.tsv`) atomically. So an interrupted run leaves
   every finished output intact and no partial file.
 - A progress bar counts pages (the page count of every input is read up front) with an
   ETA; each document gets a result line when it is done.
 - Resumable: an input whose `<doc_id>.json` already records the same content hash,
-  pipeline version and run settings (backend, OCR mode and engine) is skipped;
+  pipeline version and run settings (backend, OCR mode and engine; model and prompts
+  for an LLM backend) is skipped, unless a model call failed in it (`meta.partial`);
   `force` redoes it.
 - One bad, huge or encrypted file never stops the batch: its failure is recorded; a
   document that runs over the time limit has its worker killed (and replaced); a worker
   that dies (a crash in a native library, the memory killer) costs only its document.
 - The run report: `run.json` (options, totals, one entry per document) and `run.csv`
   (one row per document: status, pages, OCR'd pages, forms, indicators, flags, seconds)
-  in the output folder, written at the end and on Ctrl-C.
+  in the output folder, written at the end and on Ctrl-C (which is said on screen, with
+  the documents left undone).
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
 from rich.progress import (
@@ -51,6 +58,10 @@ from rich.progress import (
 from extractor import __version__
 from extractor.ocr.settings import OcrSettings, threads_for
 
+if TYPE_CHECKING:
+    from extractor.backends import Backend
+    from extractor.llm.config import LLMConfig
+
 Status = Literal["ok", "skipped", "failed", "timeout", "crashed", "interrupted"]
 FAILED: frozenset[str] = frozenset({"failed", "timeout", "crashed"})
 CSV_COLUMNS = (
@@ -63,6 +74,7 @@ CSV_COLUMNS = (
     "indicators",
     "flags",
     "seconds",
+    "partial",
     "reason",
 )
 
@@ -78,6 +90,7 @@ class BatchOptions:
     timeout: float | None = 1800.0  # seconds per document; None or 0 = no limit
     recycle_after: int = 25  # a worker is replaced after this many documents
     report_name: str = "run"  # run.json / run.csv in out_dir
+    llm: LLMConfig | None = None  # the model settings of the llm / hybrid backends
 
     def workers(self, tasks: int) -> int:
         wanted = self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
@@ -85,7 +98,24 @@ class BatchOptions:
 
     def run_key(self) -> dict[str, str]:
         """What an output must have been made with to be reused (besides hash/version)."""
-        return {"backend": self.backend, "ocr": self.ocr.mode, "ocr_engine": self.ocr.engine}
+        key = {"backend": self.backend, "ocr": self.ocr.mode, "ocr_engine": self.ocr.engine}
+        from extractor.backends import uses_llm
+
+        if uses_llm(self.backend):
+            from extractor.llm.config import LLMConfig
+            from extractor.llm.prompts import PromptSet
+
+            config = self.llm or LLMConfig.from_env()
+            prompts = PromptSet.load()
+            key["llm_model"] = config.model or ""
+            key["prompts"] = ",".join(f"{k}:{v}" for k, v in sorted(prompts.hashes.items()))
+        return key
+
+    def make_backend(self) -> Backend:
+        """The backend a worker reads its documents with (built once per worker)."""
+        from extractor.backends import get_backend
+
+        return get_backend(self.backend, llm=self.llm)
 
 
 @dataclass
@@ -104,6 +134,7 @@ class DocOutcome:
     warnings: int = 0
     infos: int = 0
     seconds: float = 0.0
+    partial: bool = False  # a model call failed: the output lacks what it would have read
     output: str | None = None
     sha256: str | None = None
     worker_peak_mb: float | None = None
@@ -135,6 +166,7 @@ class BatchReport:
             "timeout": self.count("timeout"),
             "crashed": self.count("crashed"),
             "interrupted": self.count("interrupted"),
+            "partial": sum(o.partial for o in done),
             "pages": sum(o.pages for o in done),
             "ocr_pages": sum(o.ocr_pages for o in done),
             "forms": sum(o.forms for o in done),
@@ -145,10 +177,13 @@ class BatchReport:
 
     @property
     def exit_code(self) -> int:
-        """130 after Ctrl-C, 1 if any document failed, else 0."""
+        """130 after Ctrl-C, 1 if any document failed or is partial, else 0."""
         if self.interrupted:
             return 130
-        return 1 if self.failed else 0
+        return 1 if self.failed or any(o.partial for o in self.outcomes) else 0
+
+    def unfinished(self) -> list[DocOutcome]:
+        return [o for o in self.outcomes if o.status == "interrupted"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,6 +202,7 @@ def _counts(result: Any) -> dict[str, Any]:
         "errors": severities.count("error"),
         "warnings": severities.count("warning"),
         "infos": severities.count("info"),
+        "partial": bool(result.meta.get("partial")),
     }
 
 
@@ -174,42 +210,31 @@ def process_document(
     path: Path,
     options: BatchOptions,
     on_page: Callable[[int, int, bool], None] | None = None,
+    *,
+    backend: Backend | None = None,
+    run_key: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Extract one document with OCR as configured; returns what the parent writes:
-    the result JSON, the OCR side files (if asked for) and the counts. Raises
-    InputError for an input that cannot be read."""
-    from extractor.errors import InputError
-    from extractor.ocr.annotate import annotate_ocr
+    """Extract one document as `options` say (with `backend`, or one built from the
+    options); returns what the parent writes: the result JSON, the OCR side files (if
+    asked for) and the counts. Raises InputError for an input that cannot be read."""
     from extractor.ocr.model import ocr_pages
-    from extractor.ocr.settings import ocr_session
     from extractor.ocr.sidecar import ocr_lines_tsv, ocr_text
-    from extractor.pipeline import extract_document
+    from extractor.pipeline import extract_with_document
 
-    with ocr_session(options.ocr, on_page=on_page) as session:
-        try:
-            result = extract_document(path, backend=options.backend)
-        except InputError as exc:
-            raise InputError(_with_ocr_reason(str(exc), session.last_document)) from exc
-    document = session.last_document
-    if document is not None:
-        annotate_ocr(result, document, options.ocr.low_confidence)
-    result.meta["run"] = options.run_key()
+    extracted = extract_with_document(
+        path, backend=backend or options.make_backend(), ocr=options.ocr, on_page=on_page
+    )
+    result, document = extracted.result, extracted.document
+    result.meta["run"] = run_key if run_key is not None else options.run_key()
     payload: dict[str, Any] = {
         "doc_id": result.doc_id,
         "result": result.model_dump_json(indent=2),
         "counts": _counts(result),
     }
-    if options.save_ocr and document is not None and ocr_pages(document):
+    if options.save_ocr and ocr_pages(document):
         payload["ocr_txt"] = ocr_text(document)
         payload["ocr_tsv"] = ocr_lines_tsv(document)
     return payload
-
-
-def _with_ocr_reason(message: str, document: Any) -> str:
-    """Add why OCR could not help ("OCR 引擎不可用…", "OCR 失败…") to a failure."""
-    notes = getattr(document, "notes", None) or []
-    why = next((n for n in notes if "OCR 引擎不可用" in n or "OCR 失败" in n), None)
-    return f"{message}（{why}）" if why else message
 
 
 def _peak_mb() -> float:
@@ -218,11 +243,14 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
 
 
-def _worker_main(worker_id: int, inbox: Any, outbox: Connection, options: BatchOptions) -> None:
+def _worker_main(
+    worker_id: int, inbox: Any, outbox: Connection, options: BatchOptions, run_key: dict[str, str]
+) -> None:
     """Worker process: take (task, path) pairs until told to stop (None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
-    from extractor.errors import InputError
+    from extractor.errors import ExtractorError
 
+    backend: Backend | None = None
     while True:
         item = inbox.get()
         if item is None:
@@ -233,9 +261,12 @@ def _worker_main(worker_id: int, inbox: Any, outbox: Connection, options: BatchO
             outbox.send(("page", worker_id, task, number, count, ocr))
 
         try:
-            payload = process_document(Path(path), options, on_page)
+            backend = backend or options.make_backend()  # once per worker: cache, clients
+            payload = process_document(
+                Path(path), options, on_page, backend=backend, run_key=run_key
+            )
             outbox.send(("done", worker_id, task, payload, _peak_mb()))
-        except InputError as exc:
+        except ExtractorError as exc:
             outbox.send(("failed", worker_id, task, str(exc), _peak_mb()))
         except Exception as exc:  # one document's bug must not end the worker
             outbox.send(("failed", worker_id, task, f"{type(exc).__name__}: {exc}", _peak_mb()))
@@ -283,12 +314,14 @@ def existing_output(out_dir: Path, doc_id: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def is_current(data: dict[str, Any], sha256: str, options: BatchOptions) -> bool:
+def is_current(data: dict[str, Any], sha256: str, run_key: dict[str, str]) -> bool:
+    """An output made from this content, by this version, with these settings, complete."""
     meta = data.get("meta") or {}
     return (
         (data.get("source") or {}).get("sha256") == sha256
         and meta.get("pipeline_version") == __version__
-        and meta.get("run") == options.run_key()
+        and meta.get("run") == run_key
+        and not meta.get("partial")
     )
 
 
@@ -317,10 +350,12 @@ def _skipped(task: _Task, data: dict[str, Any], out_dir: Path) -> DocOutcome:
 
 
 def plan(
-    files: Sequence[Path], options: BatchOptions
+    files: Sequence[Path], options: BatchOptions, run_key: dict[str, str] | None = None
 ) -> tuple[list[_Task], list[DocOutcome], list[DocOutcome]]:
     """(tasks to run, outcomes decided up front — skipped / failed, in input order)."""
-    from extractor.pipeline import file_sha256
+    from extractor.inputs import file_sha256
+
+    run_key = run_key if run_key is not None else options.run_key()
 
     tasks: list[_Task] = []
     skipped: list[DocOutcome] = []
@@ -350,7 +385,7 @@ def plan(
             )
             continue
         data = None if options.force else existing_output(options.out_dir, doc_id)
-        if data is not None and is_current(data, task.sha256, options):
+        if data is not None and is_current(data, task.sha256, run_key):
             skipped.append(_skipped(task, data, options.out_dir))
             continue
         task.pages_estimate = count_pages(path)
@@ -446,9 +481,10 @@ class _Pool:
     its own channels, so killing one (time limit) cannot leave a lock held that the
     others need."""
 
-    def __init__(self, size: int, options: BatchOptions) -> None:
+    def __init__(self, size: int, options: BatchOptions, run_key: dict[str, str]) -> None:
         self.ctx = mp.get_context(start_method())
         self.options = options
+        self.run_key = run_key
         self.workers: list[_Worker] = []
         self.next_id = 0
         for _ in range(size):
@@ -461,7 +497,7 @@ class _Pool:
         self.next_id += 1
         process = self.ctx.Process(
             target=_worker_main,
-            args=(worker_id, inbox, writer, self.options),
+            args=(worker_id, inbox, writer, self.options, self.run_key),
             daemon=True,
             name=f"extractor-worker-{worker_id}",
         )
@@ -544,9 +580,11 @@ def result_line(outcome: DocOutcome) -> str:
         mark = "[green]✓[/green]" if outcome.status == "ok" else "[dim]↷[/dim]"
         ocr = f"（OCR {outcome.ocr_pages}）" if outcome.ocr_pages else ""
         tail = "已是最新，跳过" if outcome.status == "skipped" else f"{outcome.seconds:.1f}s"
+        partial = "  [yellow]部分失败（模型调用失败，见 meta.llm.failures）[/yellow]"
         return (
             f"{mark} {name}  {outcome.pages}页{ocr}  {outcome.forms}表 "
             f"{outcome.indicators}指标  {outcome.errors}错误 {outcome.warnings}警告  {tail}"
+            + (partial if outcome.partial else "")
         )
     words = {"failed": "失败", "timeout": "超时", "crashed": "进程崩溃", "interrupted": "已中断"}
     return f"[red]✗[/red] {name}  {words[outcome.status]}：{outcome.reason}"
@@ -670,6 +708,31 @@ class _Run:
         self.pending.clear()
 
 
+def _preload(options: BatchOptions) -> None:
+    """Forked workers inherit what the parent imported: the LLM client libraries are
+    imported once here instead of once per worker."""
+    from extractor.backends import uses_llm
+
+    if uses_llm(options.backend) and start_method() == "fork":
+        from extractor.llm.caller import preload
+
+        preload()
+
+
+def interruption_lines(report: BatchReport) -> list[str]:
+    """What the screen says after Ctrl-C: that the run stopped, and what is left."""
+    if not report.interrupted:
+        return []
+    left = report.unfinished()
+    done = report.count("ok", "skipped")
+    lines = [
+        f"[yellow]运行被中断（Ctrl-C）[/yellow]：{done} 个文档已完成并保存，"
+        f"{len(left)} 个未完成（重新运行同一命令会跳过已完成的文档）"
+    ]
+    lines += [f"  未完成 {o.path}" for o in left]
+    return lines
+
+
 def run_batch(
     files: Sequence[Path],
     options: BatchOptions,
@@ -694,10 +757,12 @@ def run_batch(
             "save_ocr": options.save_ocr,
             "force": options.force,
             "timeout": options.timeout,
+            "llm": options.llm.public() if options.llm else None,
         },
         started=datetime.now().astimezone().isoformat(timespec="seconds"),
     )
-    tasks, skipped, refused = plan(files, options)
+    run_key = options.run_key()
+    tasks, skipped, refused = plan(files, options, run_key)
     remove_stale_temp_files(out_dir, [t.doc_id for t in tasks])
     by_index: dict[int, DocOutcome] = {}
     order = {str(p): i for i, p in enumerate(files)}
@@ -706,7 +771,8 @@ def run_batch(
         console.print(result_line(outcome), highlight=False)
     run = _Run(options, console, tasks)
     if tasks:
-        pool = _Pool(options.workers(len(tasks)), options)
+        _preload(options)
+        pool = _Pool(options.workers(len(tasks)), options, run_key)
         try:
             with run.progress:
                 run.loop(pool)
@@ -720,4 +786,6 @@ def run_batch(
     report.outcomes = [by_index[i] for i in sorted(by_index)]
     report.seconds = time.monotonic() - started
     report.report_paths = write_report(report, out_dir, options.report_name)
+    for line in interruption_lines(report):
+        console.print(line, highlight=False)
     return report

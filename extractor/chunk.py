@@ -53,9 +53,18 @@ def is_indicator_header(row: Row) -> bool:
         return False
     if "一级" in key and "二级" in key and "三级" in key:
         return True
-    # an OCR-damaged header ("级指标 | 一级指标 | 三级指标"): three level columns
+    # an OCR-damaged header ("级指标 | 一级指标 | 三级指标"): three level columns; or a
+    # header whose columns the vocabulary names: levels or 指标名称, and values
     levels = sum(bool(LEVEL_CELL.search(c.key)) for c in row.cells)
-    return levels >= 3 and is_indicator_header_row(row.cells)
+    if levels >= 3 and is_indicator_header_row(row.cells):
+        return True
+    fields = _fields(row.cells)
+    named = len(fields & {"level1", "level2", "name"}) >= 2
+    return (
+        named
+        and len(fields & {"target", "actual", "weight"}) >= 1
+        and is_indicator_header_row(row.cells)
+    )
 
 
 def is_title(row: Row) -> bool:
@@ -95,17 +104,23 @@ def _form_end(rows: list[Row], h: int) -> int:
 
 
 def _form_begin(rows: list[Row], h: int, floor: int) -> int:
-    """Index of the first row of the form's header block (项目名称, funding …)."""
+    """Index of the first row of the form's header block (项目名称, funding …). A form
+    printed as several tables under section headings ("一、部门基本情况", "二、…支出情况")
+    reaches back over the headings to its 部门名称/项目名称 row."""
     first = h
+    before_heading = None  # where the form began before the first heading crossed
     for i in range(h - 1, floor - 1, -1):
         row = rows[i]
+        if not row.is_table and SECTION.match(row.key) and len(row.key) < 30:
+            before_heading = first if before_heading is None else before_heading
+            continue
         if _is_break(row):
             break
         if row.is_table:
             first = i
             if is_form_start(row):
-                break
-    return first
+                return first
+    return first if before_heading is None else before_heading
 
 
 def _fields(cells: Sequence[object]) -> set[str]:

@@ -1,22 +1,52 @@
-"""`extractor` command line: a thin layer over `extractor.pipeline`."""
+"""`extractor` command line: a thin layer over `extractor.pipeline` and `extractor.batch`.
+
+Commands other than `run` and `schema` are imported when used (`cli_support.LazyGroup`),
+and `run` imports the pipeline only when it runs: start-up stays short.
+"""
+
+from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from extractor.batch import BatchOptions, run_batch
-from extractor.errors import InputError
-from extractor.llm.cli import backend_from_options, llm_app, llm_options, print_run_summary
-from extractor.models import DocumentResult
-from extractor.ocr.settings import OcrSettings, ocr_session, parse_ocr_option
-from extractor.pipeline import SUPPORTED_SUFFIXES, extract_document, write_result
+from extractor.cli_support import LazyCommand, LazyGroup, speak_chinese
+from extractor.llm.options import config_from_options, llm_options
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from extractor.batch import BatchOptions, BatchReport
+    from extractor.models import DocumentResult
+
+speak_chinese()
+
+
+class ExtractorGroup(LazyGroup):
+    lazy: ClassVar[dict[str, LazyCommand]] = {
+        "eval": LazyCommand("eval.cli:eval_command", "在金标准文件上评估抽取与校验的准确率。"),
+        "validate": LazyCommand(
+            "extractor.validate.cli:validate_command",
+            "重新校验已保存的结果文件（例如人工修改之后）。",
+        ),
+        "serve": LazyCommand("extractor.review.cli:register", "启动本地审核页面。", pick="serve"),
+        "export": LazyCommand(
+            "extractor.review.cli:register", "导出审核后的结果（json、csv、xlsx）。", pick="export"
+        ),
+        "review": LazyCommand(
+            "extractor.review.cli:register", "审核库：导入结果、Excel 表导出与导回。", pick="review"
+        ),
+        "llm": LazyCommand(
+            "extractor.llm.cli:llm_app", "LLM 后端：批处理（Batch API）导出/导入与调用估算。"
+        ),
+    }
+
 
 app = typer.Typer(
+    cls=ExtractorGroup,
     help="从预算绩效报告（自评表、目标表、评价报告）中抽取指标与资金记录，并校验其中的算术。",
     no_args_is_help=True,
     add_completion=False,
@@ -29,27 +59,6 @@ err = Console(stderr=True, soft_wrap=True)  # one line per failure, never wrappe
 @app.callback()
 def _main() -> None:
     """预算绩效报告抽取与校验工具。"""
-
-
-def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to process, and the paths that could not be used with the reason."""
-    files: list[Path] = []
-    problems: list[tuple[Path, str]] = []
-    for path in paths:
-        if not path.exists():
-            problems.append((path, "文件或目录不存在"))
-        elif path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
-            if not found:
-                problems.append(
-                    (path, "目录中没有可处理的报告（.txt .pdf .md .html .png .jpg .tif）")
-                )
-            files.extend(found)
-        else:
-            files.append(path)
-    return files, problems
 
 
 def _store(db: str, results: list[DocumentResult]) -> None:
@@ -65,6 +74,8 @@ def _store(db: str, results: list[DocumentResult]) -> None:
 
 
 def _summary_table(results: list[DocumentResult]) -> Table:
+    from rich.table import Table
+
     table = Table(title="抽取结果", show_lines=False)
     for column in ("文档", "表单", "指标", "资金行", "错误", "警告", "提示", "跳过的检查"):
         table.add_column(column, justify="right" if column != "文档" else "left")
@@ -97,11 +108,18 @@ def run(
     ),
     backend: Annotated[
         str,
-        typer.Option(help="抽取后端：rules（离线模板解析）、llm（大模型）、hybrid（两者对照）"),
+        typer.Option(help="抽取后端：rules（离线模板解析）、llm（大模型）、hybrid（两者择优）"),
     ] = "rules",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行工作进程数（0 = CPU 核数）")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="同时处理的文档数（工作进程数，0 = CPU 核数）；LLM 后端每个进程另有并发调用",
+        ),
+    ] = 0,
     force: Annotated[bool, typer.Option("--force", help="已有最新结果的文档也重新处理")] = False,
-    timeout: Annotated[float, typer.Option(help="每个文档的时间上限（秒）")] = 1800.0,
+    timeout: Annotated[float, typer.Option(help="每个文档的时间上限（秒，0 = 不限）")] = 1800.0,
     ocr: Annotated[
         str,
         typer.Option(help="OCR：auto（无文字层的页）、always、never；tesseract 见 --ocr-engine"),
@@ -148,123 +166,131 @@ def run(
     ] = None,
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
-    """抽取并校验报告，把 <doc_id>.json 写入输出目录。"""
-    from extractor.distributed.cli import executor_problem, ray_options_from_cli
+    """抽取并校验报告，把 <doc_id>.json 写入输出目录，运行报告写入 run.json / run.csv。"""
+    from extractor.errors import ConfigError
+    from extractor.inputs import collect_inputs
 
     try:
-        engine = backend_from_options(backend, llm_overrides)  # one clear error before any work
-        settings = parse_ocr_option(ocr, ocr_engine)
-        problem = executor_problem(executor)
-        if problem is None and executor == "local" and (ray_address or ocr_workers):
-            problem = "--ray-address、--ocr-workers 只用于 --executor ray"
-        if problem:
-            raise ValueError(problem)
-        ray_options = (
-            ray_options_from_cli(
-                ray_address=ray_address,
-                ocr_workers=ocr_workers,
-                backend=backend,
-                llm_rpm=llm_rpm,
-                llm_tpm=llm_tpm,
-                ray_inputs=ray_inputs,
-                llm_config=getattr(engine, "config", None),
-            )
-            if executor == "ray"
-            else None
+        options = _batch_options(
+            backend, llm_overrides, ocr, ocr_engine, out, jobs, save_ocr, force, timeout
         )
-    except ValueError as exc:
+        ray_options = _ray_options(
+            executor, ray_address, ocr_workers, backend, llm_rpm, llm_tpm, ray_inputs
+        )
+    except ConfigError as exc:
         err.print(f"[red]参数错误[/red]: {escape(str(exc))}")
         raise typer.Exit(2) from None
     files, problems = collect_inputs(paths)
-    if ray_options is not None:  # documents on a Ray cluster, any backend
-        options = BatchOptions(
-            out_dir=out,
-            jobs=jobs,
-            backend=backend,
-            ocr=settings,
-            save_ocr=save_ocr,
-            force=force,
-            timeout=timeout,
-        )
-        results, failed, code = _run_batch(files, options, ray_options)
-        if any(r.meta.get("partial") for r in results):  # a model call failed, as locally
-            code = code or 1
-    elif backend == "rules":
-        options = BatchOptions(
-            out_dir=out,
-            jobs=jobs,
-            backend=backend,
-            ocr=settings,
-            save_ocr=save_ocr,
-            force=force,
-            timeout=timeout,
-        )
-        results, failed, code = _run_batch(files, options)
-    else:  # the model backends run their calls concurrently inside one process
-        results, failed = _run_in_process(files, engine, settings, out)
-        code = 1 if failed or any(r.meta.get("partial") for r in results) else 0
-        print_run_summary(console, engine, results)  # model usage, cost and failed chunks
+    report = _run_batch(files, options, ray_options)
+    results, done_now = _results(report)
     if results:
+        from extractor.llm.cli import print_run_summary
+
+        print_run_summary(console, done_now)  # this run's model usage, cost, failed chunks
         console.print(_summary_table(results))
         console.print(f"结果在 {out}/")
     if db and results:
         _store(db, results)
+    failed = [(Path(o.path), o.reason or o.status) for o in report.failed]
     for path, reason in [*problems, *failed]:
         err.print(f"[red]失败[/red] {path}: {reason}")
-    raise typer.Exit(code or (1 if problems else 0))
+    raise typer.Exit(report.exit_code or (1 if problems else 0))
 
 
-def _run_batch(
-    files: list[Path], options: BatchOptions, ray_options: Any = None
-) -> tuple[list[DocumentResult], list[tuple[Path, str]], int]:
+def _batch_options(
+    backend: str,
+    llm_overrides: dict[str, Any] | None,
+    ocr: str,
+    ocr_engine: str | None,
+    out: Path,
+    jobs: int,
+    save_ocr: bool,
+    force: bool,
+    timeout: float,
+) -> BatchOptions:
+    """The run's settings, every one checked before any work (ConfigError)."""
+    from extractor.backends import get_backend, uses_llm
+    from extractor.batch import BatchOptions
+    from extractor.errors import ConfigError
+    from extractor.ocr.settings import parse_ocr_option
+
+    if jobs < 0:
+        raise ConfigError(f"--jobs 不能为负数，收到 {jobs}")
+    llm = config_from_options(llm_overrides).require_ready() if uses_llm(backend) else None
+    get_backend(backend, llm=llm)  # an unknown name or a setting the backend refuses
+    return BatchOptions(
+        out_dir=out,
+        jobs=jobs,
+        backend=backend,
+        ocr=parse_ocr_option(ocr, ocr_engine),
+        save_ocr=save_ocr,
+        force=force,
+        timeout=timeout,
+        llm=llm,
+    )
+
+
+def _ray_options(
+    executor: str,
+    ray_address: str | None,
+    ocr_workers: int,
+    backend: str,
+    llm_rpm: int | None,
+    llm_tpm: int | None,
+    ray_inputs: str,
+) -> Any:
+    from extractor.distributed.cli import executor_problem, ray_options_from_cli
+    from extractor.errors import ConfigError
+
+    problem = executor_problem(executor)
+    if problem is None and executor == "local" and (ray_address or ocr_workers):
+        problem = "--ray-address、--ocr-workers 只用于 --executor ray"
+    if problem:
+        raise ConfigError(problem)
+    if executor != "ray":
+        return None
+    try:
+        return ray_options_from_cli(
+            ray_address=ray_address,
+            ocr_workers=ocr_workers,
+            backend=backend,
+            llm_rpm=llm_rpm,
+            llm_tpm=llm_tpm,
+            ray_inputs=ray_inputs,
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _run_batch(files: list[Path], options: BatchOptions, ray_options: Any) -> BatchReport:
     if ray_options is None:
-        report = run_batch(files, options, console=err)
-    else:
-        from extractor.distributed import RayUnavailable
-        from extractor.distributed.cli import run_on_ray
+        from extractor.batch import run_batch
 
-        try:
-            report = run_on_ray(files, options, ray_options, console=err)
-        except RayUnavailable as exc:
-            err.print(f"[red]Ray[/red]: {escape(str(exc))}")
-            raise typer.Exit(2) from None
-    results = []
+        return run_batch(files, options, console=err)
+    from extractor.distributed import RayUnavailable
+    from extractor.distributed.cli import run_on_ray
+
+    try:
+        return run_on_ray(files, options, ray_options, console=err)
+    except RayUnavailable as exc:
+        err.print(f"[red]Ray[/red]: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _results(report: BatchReport) -> tuple[list[DocumentResult], list[DocumentResult]]:
+    """The results of the run's documents (done now, or already up to date), and those
+    done now (what this run spent)."""
+    from extractor.models import DocumentResult
+
+    results, done_now = [], []
     for outcome in report.outcomes:
         if outcome.status in ("ok", "skipped") and outcome.output:
             text = Path(outcome.output).read_text(encoding="utf-8")
-            results.append(DocumentResult.model_validate_json(text))
-    failed = [(Path(o.path), o.reason or o.status) for o in report.failed]
-    return results, failed, report.exit_code
-
-
-def _run_in_process(
-    files: list[Path], engine: Any, settings: OcrSettings, out: Path
-) -> tuple[list[DocumentResult], list[tuple[Path, str]]]:
-    results: list[DocumentResult] = []
-    failed: list[tuple[Path, str]] = []
-    with (
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=len(files) < 2,
-        ) as progress,
-        ocr_session(settings),
-    ):
-        task = progress.add_task("抽取中", total=len(files))
-        for path in files:
-            progress.update(task, description=f"抽取 {path.name}")
-            try:
-                result = extract_document(path, backend=engine)
-                write_result(result, out)
-                results.append(result)
-            except InputError as exc:
-                failed.append((path, str(exc)))
-            progress.advance(task)
-    return results, failed
+            result = DocumentResult.model_validate_json(text)
+            results.append(result)
+            if outcome.status == "ok":
+                done_now.append(result)
+    return results, done_now
 
 
 @app.command("schema")
@@ -281,18 +307,6 @@ def schema_command(
     console.print_json(schema.generate()["result.schema.json"])
 
 
-def _register_optional_commands() -> None:
-    """Commands whose modules live outside the core stages."""
-    from eval.cli import eval_command
-    from extractor.validate.cli import validate_command
-
-    app.command("eval", help="在金标准文件上评估抽取与校验的准确率。")(eval_command)
-    app.command("validate", help="重新校验已保存的结果文件（例如人工修改之后）。")(validate_command)
-
-    from extractor.review.cli import register as register_review
-
-    register_review(app)  # serve, export, review {import, export-sheet, import-sheet}
-    app.add_typer(llm_app, name="llm")  # batch-export, batch-import
-
-
-_register_optional_commands()
+def main() -> None:
+    """The `extractor` console script."""
+    app(prog_name="extractor")

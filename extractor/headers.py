@@ -98,7 +98,21 @@ class IndicatorHeader:
     last_row: int  # inclusive: one or two header rows
     columns: list[Column] = field(default_factory=list)
 
+    def groups(self, field: str) -> list[list[int]]:
+        """The columns of `field`, one list per header cell (a cell merged over two grid
+        columns is one group; 三级指标 and 四级指标 both naming indicators are two)."""
+        out: list[list[int]] = []
+        for column in self.columns:
+            if column.field != field:
+                continue
+            if column.how == "merged" and out and out[-1][-1] == column.index - 1:
+                out[-1].append(column.index)
+            else:
+                out.append([column.index])
+        return out
+
     def fields(self) -> dict[str, list[int]]:
+
         out: dict[str, list[int]] = {}
         for column in self.columns:
             if column.field:
@@ -177,6 +191,12 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
     grid = table.grid()
     columns: list[Column] = []
     for c in range(table.n_cols):
+        lowest = grid[last][c]
+        if c and lowest is not None and lowest is grid[last][c - 1] and lowest.text.strip():
+            # one header cell over two grid columns (指标名称 merged across): one column
+            previous = columns[-1]
+            columns.append(Column(c, previous.label, None, "merged"))
+            continue
         stack: list[TableCell] = []
         for r in range(first, last + 1):
             cell = grid[r][c]
@@ -193,8 +213,11 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
         columns.append(
             Column(c, label, meaning.meaning if meaning else None, meaning.how if meaning else "")
         )
-    _order_levels(columns)
+    _order_levels([c for c in columns if c.how != "merged"])
     _spread_merged(columns, grid, first)
+    for k, column in enumerate(columns):
+        if column.how == "merged" and k:
+            column.field = columns[k - 1].field
     return columns
 
 

@@ -23,6 +23,7 @@ caller passes `to_page` to map a box to the page's displayed space in points.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -160,6 +161,8 @@ class Grid:
     n_cols: int
     cells: list[GridCell]
     _bands: dict[int, list[GridCell]] = field(default_factory=dict, repr=False)
+    # a table without rules knows where each of its pieces goes: id(piece) → (row, col)
+    placed: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for cell in self.cells:  # index by horizontal band: a lookup tests few cells
@@ -174,6 +177,8 @@ class Grid:
         return None
 
     def holds(self, piece: Piece) -> bool:
+        if self.placed:
+            return id(piece) in self.placed
         x0, y0, x1, y1 = self.rect
         return x0 <= piece.cx <= x1 and y0 <= piece.cy <= y1
 
@@ -251,6 +256,10 @@ def place(grid: Grid, pieces: Iterable[Piece]) -> dict[tuple[int, int], list[Pie
     """Pieces by the (row, col) of the cell that holds them; a piece across a column
     rule is cut there first."""
     placed: dict[tuple[int, int], list[Piece]] = {}
+    if grid.placed:  # a table without rules: its pieces were placed when it was found
+        for piece in pieces:
+            placed.setdefault(grid.placed[id(piece)], []).append(piece)
+        return placed
     for piece in pieces:
         cells = _cells_across(grid, piece) if len(piece.text) > 1 else []
         if len(cells) > 1:
@@ -295,6 +304,120 @@ def cell_text(pieces: Sequence[Piece], joiner: str = " ") -> str:
     characters of a text layer, " " for OCR lines), lines joined as wrapped lines."""
     rows = [joiner.join(p.text for p in line) for line in visual_lines(pieces)]
     return clean_line(join_cell_lines(rows))
+
+
+# ---------------------------------------------------------------------------------------
+# Tables without ruling lines ("stream" tables)
+
+STREAM_MIN_ROWS = 3  # tabular lines in a run for it to be a table
+STREAM_MIN_COLUMNS = 3  # distinct column starts a table has
+WRAP_GAP = 0.5  # a line this close (× line height) below a cell's text is its next line
+
+
+def _tabular(line: list[Piece], height: float) -> bool:
+    """A line of several pieces with gaps between them, as a table row prints."""
+    ordered = sorted(line, key=lambda p: p.rect[0])
+    gaps = [b.rect[0] - a.rect[2] for a, b in itertools.pairwise(ordered)]
+    return len(ordered) >= 2 and max(gaps, default=0.0) > 1.5 * height
+
+
+def _column_starts(pieces: list[Piece], tolerance: float) -> list[float]:
+    """Left edges shared by several pieces: the columns' starts."""
+    clusters: list[list[float]] = []
+    for x in sorted(p.rect[0] for p in pieces):
+        if clusters and x - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return [min(c) for c in clusters if len(c) >= 2]
+
+
+def _column(starts: list[float], x: float, tolerance: float) -> int:
+    return max((i for i, s in enumerate(starts) if s <= x + tolerance), default=0)
+
+
+class _StreamRows:
+    """Lines grouped into table rows: a line continues the row above when each of its
+    pieces either fills a column still empty there (a label centred over merged rows)
+    or sits just under that column's text (a wrapped cell)."""
+
+    def __init__(self, starts: list[float], height: float) -> None:
+        self.starts = starts
+        self.height = height
+        self.rows: list[dict[int, list[Piece]]] = []
+
+    def add(self, line: list[Piece]) -> None:
+        cols = [(_column(self.starts, p.rect[0], 0.8 * self.height), p) for p in line]
+        if self.rows and self._continues(self.rows[-1], cols):
+            for col, piece in cols:
+                self.rows[-1].setdefault(col, []).append(piece)
+            return
+        row: dict[int, list[Piece]] = {}
+        for col, piece in cols:
+            row.setdefault(col, []).append(piece)
+        self.rows.append(row)
+
+    def _continues(self, row: dict[int, list[Piece]], cols: list[tuple[int, Piece]]) -> bool:
+        bottom = max(p.rect[3] for pieces in row.values() for p in pieces)
+        for col, piece in cols:
+            above = row.get(col)
+            if above is None:
+                if piece.rect[1] > bottom + 0.3 * self.height:
+                    return False
+            elif piece.rect[1] - max(p.rect[3] for p in above) > WRAP_GAP * self.height:
+                return False
+        return True
+
+
+def stream_grids(pieces: Sequence[Piece]) -> list[Grid]:
+    """Tables printed without ruling lines, from where their text stands: columns are
+    the left edges the lines share, rows the lines (a wrapped cell's lines and a label
+    centred over several rows joined to the row they sit in). Each cell is one position
+    (merges are not printed); the reader carries a label printed once down its rows."""
+    pieces = [p for p in pieces if p.text.strip()]
+    if len(pieces) < 6:
+        return []
+    height = sorted(p.height for p in pieces)[len(pieces) // 2]
+    runs: list[list[list[Piece]]] = [[]]
+    for line in visual_lines(pieces):
+        narrow = len(line) == 1 and line[0].rect[2] - line[0].rect[0] < 12 * height
+        if _tabular(line, height) or (runs[-1] and narrow):
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    grids = []
+    for run in runs:
+        while run and not _tabular(run[-1], height):
+            run.pop()  # a lone line after the table is no row of it
+        if sum(_tabular(line, height) for line in run) >= STREAM_MIN_ROWS:
+            grid = _stream_grid(run, height)
+            if grid is not None:
+                grids.append(grid)
+    return grids
+
+
+def _stream_grid(lines: list[list[Piece]], height: float) -> Grid | None:
+    starts = _column_starts([p for line in lines for p in line], tolerance=0.8 * height)
+    if len(starts) < STREAM_MIN_COLUMNS:
+        return None
+    rows = _StreamRows(starts, height)
+    for line in lines:
+        rows.add(line)
+    right = max(p.rect[2] for line in lines for p in line) + 1.0
+    edges = [*starts, right]
+    top = min(p.rect[1] for p in lines[0]) - 0.5
+    bottom = max(p.rect[3] for p in lines[-1]) + 0.5
+    cells, placed = [], {}
+    for r, row in enumerate(rows.rows):
+        y0 = min(p.rect[1] for ps in row.values() for p in ps)
+        y1 = max(p.rect[3] for ps in row.values() for p in ps)
+        for c in range(len(starts)):
+            cells.append(GridCell(r, c, 1, 1, (edges[c], y0, edges[c + 1], y1)))
+            for piece in row.get(c, []):
+                placed[id(piece)] = (r, c)
+    grid = Grid((edges[0], top, right, bottom), len(rows.rows), len(starts), cells)
+    grid.placed = placed
+    return grid
 
 
 # ---------------------------------------------------------------------------------------

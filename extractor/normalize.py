@@ -225,10 +225,12 @@ def _quantity(text: str) -> tuple[float | None, str | None]:
     if m.start() > 0 and not rest:
         return None, None  # "第3" style ordinals and labels ending in a digit
     rest = _BRACKETED_UNIT.sub(r"\1", rest)  # "34987.00(平方米)"
+    rest = _INNER_BRACKETS.sub(r"\1", rest)  # "60台(套)": one unit, 台套
     return float(m.group(0)), _unit_prefix(rest)
 
 
 _BRACKETED_UNIT = re.compile(r"^[（(]([^（）()]{1,10})[）)]$")
+_INNER_BRACKETS = re.compile(r"(?<=[^\d\s（(])[（(]([^（）()\d]{1,3})[）)]$")
 
 
 def _unit_prefix(rest: str) -> str | None:
@@ -245,7 +247,7 @@ _MEASURES = (
 )
 _UNIT_WORDS = (
     "平方米|平方公里|立方米|公里|千米|公顷|千瓦时|千瓦|米|吨|亩|人次|户次"
-    "|小时|分钟|工作日|学时|课时|台套|标准箱"
+    "|小时|分钟|工作日|学时|课时|台套|标准箱|公斤|千克"
 )
 
 _UNIT = re.compile(

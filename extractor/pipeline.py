@@ -1,23 +1,36 @@
 """The library API: ingest → chunk → extract → validate, one document at a time.
 
-from extractor.pipeline import extract_document
-result = extract_document(Path("report.pdf"))          # a DocumentResult
-result.projects[0].indicators[0].score
+    from extractor.pipeline import extract_document
+    result = extract_document(Path("report.pdf"))                      # a DocumentResult
+    result = extract_document(path, backend="hybrid", llm=LLMConfig.from_env(),
+                              ocr=OcrSettings(mode="never"))
+    result.projects[0].indicators[0].score
+
+Every setting is an argument, with the command line's defaults (`backend="rules"`,
+`ocr=OcrSettings()`: OCR of pages without a usable text layer; `llm`: the environment);
+nothing is kept in the process between calls. `backend` is a name from the registry
+(`extractor.backends`) or a backend object, which may be reused across documents.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor import __version__
 from extractor.accounts import extract_accounts
-from extractor.backends import Backend, get_backend
+from extractor.backends import Backend, Extraction, get_backend
 from extractor.chunk import chunk_document
 from extractor.document import Chunk, Document
 from extractor.errors import InputError
+from extractor.inputs import (
+    SUPPORTED_SUFFIXES,
+    PageCallback,
+    file_sha256,
+    load_document,
+)
 from extractor.models import (
     FUNDING_NUMBER_FIELDS,
     DocumentResult,
@@ -26,53 +39,29 @@ from extractor.models import (
     Project,
     Source,
 )
-from extractor.ocr.annotate import annotate_ocr
+from extractor.ocr.settings import OcrSettings
 
-TEXT_SUFFIXES = {".txt", ".text"}
-PDF_SUFFIXES = {".pdf"}
-MARKUP_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | MARKUP_SUFFIXES | IMAGE_SUFFIXES
+if TYPE_CHECKING:
+    from extractor.llm.config import LLMConfig
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Extracted",
+    "extract_document",
+    "extract_with_document",
+    "file_sha256",
+    "load_document",
+    "write_result",
+]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+@dataclass
+class Extracted:
+    """A result with the document and chunks it was read from (for side files)."""
 
-
-def load_document(path: Path) -> Document:
-    """Read any supported input into a `Document`. Raises InputError with the reason."""
-    if not path.exists():
-        raise InputError("文件不存在")
-    if path.is_dir():
-        raise InputError("这是一个目录，不是文件")
-    if path.stat().st_size == 0:
-        raise InputError("文件为空")
-    suffix = path.suffix.lower()
-    sha = file_sha256(path)
-    doc_id = path.stem
-    if suffix in TEXT_SUFFIXES:
-        from extractor.ingest.text import read_text
-
-        return read_text(path, doc_id, sha)
-    if suffix in PDF_SUFFIXES:
-        from extractor.ingest.pdf import read_pdf
-
-        return read_pdf(path, doc_id, sha)
-    if suffix in MARKUP_SUFFIXES:
-        from extractor.ingest.markup import read_markup
-
-        return read_markup(path, doc_id, sha)
-    if suffix in IMAGE_SUFFIXES:
-        from extractor.ingest.image import read_image
-
-        return read_image(path, doc_id, sha)
-    raise InputError(
-        f"不支持的文件类型 {suffix or '(无扩展名)'}（支持 .txt .pdf .md .html .png .jpg .tif）"
-    )
+    result: DocumentResult
+    document: Document
+    chunks: list[Chunk]
 
 
 def _merge_funding(ours: list[FundingLine], theirs: list[FundingLine]) -> list[FundingLine]:
@@ -120,23 +109,6 @@ def _merge_scoring(projects: list[Project]) -> list[Project]:
     return [p for p in projects if p.form != "evaluation_scoring" or p in keep]
 
 
-def extract_chunks(document: Document, chunks: list[Chunk], backend: Backend) -> list[Project]:
-    extract_all = getattr(backend, "extract_all", None)
-    if extract_all is not None:
-        # a backend that takes a document's chunks at once (the LLM backends run them
-        # concurrently and also read the narrative chunks)
-        projects: list[Project] = list(extract_all(chunks, document))
-    else:
-        projects = []
-        for chunk in chunks:
-            if chunk.kind == "form":
-                projects.extend(backend.extract(chunk, document))
-    projects = _merge_scoring(projects)
-    for index, project in enumerate(projects, start=1):
-        project.id = f"p{index}"
-    return projects
-
-
 def _reader_flags(projects: list[Project]) -> list[Flag]:
     """What the reader noticed in each form, now that the forms have their ids."""
     out = []
@@ -146,21 +118,41 @@ def _reader_flags(projects: list[Project]) -> list[Flag]:
     return out
 
 
-def extract_document(
-    path: Path, backend: str | Backend = "rules", validate: bool = True
-) -> DocumentResult:
-    """Run the whole pipeline on one file. Raises InputError for an unreadable input or
-    one without any recognisable form."""
-    engine = get_backend(backend) if isinstance(backend, str) else backend
-    document = load_document(path)
+def _no_records(document: Document) -> InputError:
+    """Why a document gave nothing, with what OCR said about it when it could not help."""
+    if any(p.needs_ocr for p in document.pages):
+        message = "没有文字层（扫描件），需要 OCR；未找到可识别的绩效表格"
+    else:
+        message = "未找到可识别的绩效表格（自评表、目标表、评分表或决算表）"
+    why = next((n for n in document.notes if "OCR 引擎不可用" in n or "OCR 失败" in n), None)
+    return InputError(f"{message}（{why}）" if why else message)
+
+
+def _backend(backend: str | Backend, llm: LLMConfig | None) -> Backend:
+    return get_backend(backend, llm=llm) if isinstance(backend, str) else backend
+
+
+def extract_with_document(
+    path: Path,
+    *,
+    backend: str | Backend = "rules",
+    ocr: OcrSettings | None = None,
+    llm: LLMConfig | None = None,
+    validate: bool = True,
+    on_page: PageCallback | None = None,
+) -> Extracted:
+    """`extract_document`, also returning the `Document` and chunks it read."""
+    engine = _backend(backend, llm)  # a bad setting fails before the file is read
+    settings = ocr if ocr is not None else OcrSettings()
+    document = load_document(Path(path), ocr=settings, on_page=on_page)
     chunks = chunk_document(document)
-    projects = extract_chunks(document, chunks, engine)
+    extraction = engine.read(document, chunks)
+    projects = _merge_scoring(extraction.projects)
+    for index, project in enumerate(projects, start=1):
+        project.id = f"p{index}"
     accounts, accounts_meta = extract_accounts(document)  # 部门决算 表1–表9
-    has_failures = getattr(engine, "has_failures", None)  # a model that failed is no bad input
-    if not projects and not accounts and not (has_failures and has_failures(document.doc_id)):
-        if any(p.needs_ocr for p in document.pages):
-            raise InputError("没有文字层（扫描件），需要 OCR；未找到可识别的绩效表格")
-        raise InputError("未找到可识别的绩效表格（自评表、目标表、评分表或决算表）")
+    if not projects and not accounts and not extraction.partial:  # a failed model call is
+        raise _no_records(document)  # no bad input: its result is kept, marked partial
     result = DocumentResult(
         doc_id=document.doc_id,
         source=Source(path=str(path), sha256=document.sha256, pages=len(document.pages)),
@@ -178,29 +170,49 @@ def extract_document(
     )
     result.accounts, result.meta["accounts"] = accounts, accounts_meta
     result.flags = [*_reader_flags(projects), *result.flags]
-    finalize = getattr(engine, "finalize", None)
-    if finalize is not None:  # backend flags (llm.ungrounded, hybrid.disagreement) and meta
-        finalize(result, document, chunks)
+    _attach(result, extraction)
     if validate:
         from extractor.validate import validate_result
 
         report = validate_result(result, document, chunks)
         result.flags = [*result.flags, *report.flags]
         result.meta["validation"] = {"checks_run": report.checks_run, "skipped": report.skipped}
-    annotate_ocr(result, document)  # OCR'd pages: boxes on spans, ocr.low_confidence flags
-    return result
+    from extractor.ocr.annotate import annotate_ocr
+
+    annotate_ocr(result, document, settings.low_confidence)  # boxes, ocr.low_confidence
+    return Extracted(result=result, document=document, chunks=chunks)
+
+
+def _attach(result: DocumentResult, extraction: Extraction) -> None:
+    """The backend's flags (llm.ungrounded, hybrid.disagreement …) and meta."""
+    flags = [f for f in (p.resolve(result.projects) for p in extraction.flags) if f is not None]
+    result.flags = [*result.flags, *flags]
+    result.meta.update(extraction.meta)  # model backends: meta.llm, meta.partial …
+
+
+def extract_document(
+    path: Path,
+    *,
+    backend: str | Backend = "rules",
+    ocr: OcrSettings | None = None,
+    llm: LLMConfig | None = None,
+    validate: bool = True,
+    on_page: PageCallback | None = None,
+) -> DocumentResult:
+    """Run the whole pipeline on one file (see the module docstring). Raises InputError
+    for an unreadable input or one without any recognisable form; ConfigError for a bad
+    backend name or incomplete LLM settings, before the file is read."""
+    return extract_with_document(
+        path, backend=backend, ocr=ocr, llm=llm, validate=validate, on_page=on_page
+    ).result
 
 
 def write_result(result: DocumentResult, out_dir: Path) -> Path:
-    """Write `<doc_id>.json` atomically: a reader never sees a half-written file."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{result.doc_id}.json"
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{result.doc_id}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(result.model_dump_json(indent=2))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Write `<doc_id>.json` atomically (a reader never sees a half-written file), with
+    the permissions the umask gives."""
+    from extractor.ocr.sidecar import atomic_write_text
+
+    os.makedirs(out_dir, exist_ok=True)
+    return atomic_write_text(
+        Path(out_dir) / f"{result.doc_id}.json", result.model_dump_json(indent=2)
+    )

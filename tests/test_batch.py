@@ -92,6 +92,17 @@ def test_a_folder_run_writes_outputs_a_report_and_a_line_per_document(tmp_path: 
     assert result["meta"]["run"] == {"backend": "rules", "ocr": "auto", "ocr_engine": "rapidocr"}
 
 
+def test_outputs_get_the_permissions_the_umask_gives(tmp_path: Path) -> None:
+    files = _inputs(tmp_path / "in", ["a.txt"])
+    before = os.umask(0o022)
+    try:
+        _run(files, tmp_path / "out", jobs=1)
+    finally:
+        os.umask(before)
+    for name in ("a.json", "run.json", "run.csv"):
+        assert (tmp_path / "out" / name).stat().st_mode & 0o777 == 0o644, name
+
+
 def test_a_second_run_skips_what_is_done_and_force_redoes_it(tmp_path: Path) -> None:
     files = _inputs(tmp_path / "in", ["a.txt", "b.txt"])
     out = tmp_path / "out"
@@ -120,14 +131,25 @@ def test_two_inputs_with_one_output_name_do_not_overwrite_each_other(tmp_path: P
 
 
 def _slow_or_crashing(real: Any) -> Any:
-    def process(path: Path, options: BatchOptions, on_page: Any = None) -> dict[str, Any]:
+    def process(
+        path: Path, options: BatchOptions, on_page: Any = None, **kwargs: Any
+    ) -> dict[str, Any]:
         if path.stem.startswith("slow"):
             time.sleep(60)
         if path.stem.startswith("crash"):
             os._exit(3)
-        return real(path, options, on_page)
+        return real(path, options, on_page, **kwargs)
 
     return process
+
+
+@pytest.fixture
+def ctrl_c_interrupts() -> Any:
+    """Ctrl-C raises KeyboardInterrupt, as in a terminal: a shell starts background jobs
+    (`pytest &`, CI runners) with SIGINT ignored, which the test process inherits."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
 
 
 @needs_fork
@@ -156,7 +178,7 @@ def test_a_crashing_worker_costs_only_its_document(
 
 @needs_fork
 def test_ctrl_c_keeps_finished_outputs_and_leaves_no_partial_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctrl_c_interrupts: None
 ) -> None:
     monkeypatch.setattr(batch, "process_document", _slow_or_crashing(batch.process_document))
     files = _inputs(tmp_path / "in", ["a.txt", "slow1.txt", "slow2.txt", "slow3.txt"])
@@ -170,8 +192,11 @@ def test_ctrl_c_keeps_finished_outputs_and_leaves_no_partial_file(
         os.kill(os.getpid(), signal.SIGINT)
 
     threading.Thread(target=interrupt_when_a_is_written, daemon=True).start()
-    report, _ = _run(files, out, jobs=2, timeout=0)  # 0: no time limit
+    report, printed = _run(files, out, jobs=2, timeout=0)  # 0: no time limit
     assert report.interrupted and report.exit_code == 130
+    # the screen says so, and which documents were not done
+    assert "运行被中断（Ctrl-C）" in printed and "1 个文档已完成并保存，3 个未完成" in printed
+    assert all(f"未完成 {path}" in printed for path in files[1:])
     assert [o.status for o in report.outcomes] == [
         "ok",
         "interrupted",

@@ -103,3 +103,10 @@ def test_indicator_prefix_and_whitespace() -> None:
     assert strip_indicator_prefix("指标 1: 慢性病鉴定") == "慢性病鉴定"
     assert strip_indicator_prefix("指标2：开展医保政策宣传") == "开展医保政策宣传"
     assert squash(" 年度 总体 目标 ") == "年度总体目标"
+
+
+def test_units_of_weight_and_a_bracketed_second_measure_word() -> None:
+    weight = parse_value("≥1200公斤")
+    assert weight is not None and (weight.op, weight.number, weight.unit) == ("≥", 1200, "公斤")
+    assert getattr(parse_value("60台(套)"), "unit", None) == "台套"  # brackets in one unit
+    assert getattr(parse_value("34987.00(平方米)"), "unit", None) == "平方米"

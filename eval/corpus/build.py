@@ -2,7 +2,7 @@
 
     golden/corpus/<doc_id>.json         development families
     golden/corpus/docs/<doc_id>.<ext>
-    golden/heldout/…                    held-out families (same layout)
+    golden/heldout/…, golden/heldout2/…  held-out sets (same layout)
 
 A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
 ids). Labels are the records the forms were drawn from, so they are true by construction;
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from eval.corpus.families import DEVELOPMENT, Family
 from eval.corpus.heldout import HELD_OUT
+from eval.corpus.heldout2 import HELD_OUT_2
 from eval.corpus.layout import DocSpec
 from eval.corpus.paginate import Page, paginate
 from eval.corpus.render import (
@@ -36,7 +37,8 @@ from extractor.models import ExpectedFlag, GoldenDocument, Source
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ROOT = REPO / "golden"
-SUBDIR = {False: "corpus", True: "heldout"}
+# The folders under golden/, development first; a family names its folder.
+FOLDERS: tuple[str, ...] = ("corpus", "heldout", "heldout2")
 
 # Rendering tag → (file extension, meta "rendering" name).
 RENDERINGS: dict[str, tuple[str, str]] = {
@@ -47,11 +49,13 @@ RENDERINGS: dict[str, tuple[str, str]] = {
     "png": ("png", "image"),
     "jpg": ("jpg", "image"),
     "tif": ("tif", "image"),
+    "bare": ("pdf", "unruled_pdf"),
+    "rot": ("pdf", "scan_rotated"),
 }
 TEXT_RENDERINGS = ("pdf", "md", "txt")
 # Besides its text renderings, the last document of every family is scanned (image-only
-# PDF). A few documents are also saved as image files: one page as .jpg / .png, more
-# pages as a multi-page .tif.
+# PDF; every document of a family with `scan_every`). A few documents are also saved as
+# image files: one page as .jpg / .png, more pages as a multi-page .tif.
 IMAGE_FILES: dict[str, str] = {
     "national_self_eval-2": "jpg",
     "target_declaration-3": "png",
@@ -60,13 +64,38 @@ IMAGE_FILES: dict[str, str] = {
     "adjusted_self_eval-3": "png",
     "h2-2": "tif",
 }
+# Further renderings of some documents: "bare", a text-layer PDF printed without ruling
+# lines (cells placed by position only, as some exports print them); "rot", a 300 dpi
+# scan with one page's picture turned by 90° (a sheet fed sideways).
+EXTRA_RENDERINGS: dict[str, tuple[str, ...]] = {
+    "national_self_eval-2": ("bare",),
+    "provincial_self_eval-2": ("bare",),
+    "target_two_blocks-2": ("bare",),
+    "scoring_situation-2": ("bare",),
+    "dept_target-2": ("bare",),
+    "nature_split_self_eval-1": ("bare",),
+    "numbered_self_eval-2": ("bare",),
+    "special_fund_self_eval-1": ("bare",),
+    "dept_tables_self_eval-1": ("bare", "rot"),
+    "mid_long_target-2": ("bare",),
+    "scoring_four_level-2": ("bare",),
+    "numbered_self_eval-1": ("rot",),
+    "k1-2": ("bare",),
+    "k2-2": ("bare",),
+    "k3-3": ("bare",),
+}
+ROTATED_DPI = 300
 TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
 MD_QUIRKS = (Quirks(), Quirks(latex=0.35))
 
 
-def families(held_out: bool | None = None) -> list[Family]:
-    every = [*DEVELOPMENT, *HELD_OUT]
-    return [f for f in every if held_out is None or f.held_out == held_out]
+def families(held_out: bool | None = None, folder: str | None = None) -> list[Family]:
+    every = [*DEVELOPMENT, *HELD_OUT, *HELD_OUT_2]
+    return [
+        f
+        for f in every
+        if (held_out is None or f.held_out == held_out) and (folder is None or f.folder == folder)
+    ]
 
 
 @dataclass
@@ -102,13 +131,14 @@ def plan(family: Family) -> list[Planned]:
     for i, spec in enumerate(specs):
         pages = paginate(spec)
         tags = list(TEXT_RENDERINGS)
-        if i == len(specs) - 1:
+        if i == len(specs) - 1 or family.scan_every:
             tags.append("scan")
         image = IMAGE_FILES.get(spec.key)
         if image is not None:
             if image in ("png", "jpg") and len(pages) != 1:
                 image = "tif"
             tags.append(image)
+        tags += EXTRA_RENDERINGS.get(spec.key, ())
         out += [Planned(spec, pages, tag) for tag in tags]
     return out
 
@@ -117,15 +147,26 @@ def _render_rng(item: Planned) -> random.Random:
     return random.Random(f"render:{item.spec.key}:{item.tag}")
 
 
+def turns(item: Planned) -> dict[int, int]:
+    """The page of a "rot" scan whose picture is turned (page number → 90 or 270
+    degrees clockwise): one sheet fed sideways."""
+    if item.tag != "rot":
+        return {}
+    rng = random.Random(f"turn:{item.spec.key}")
+    return {rng.randrange(len(item.pages)) + 1: rng.choice((90, 270))}
+
+
 def render(item: Planned, pdf_cache: dict[str, bytes]) -> bytes:
     """The bytes of one rendering (the text-layer PDF is drawn once per document)."""
     key = item.spec.key
-    if key not in pdf_cache and item.tag not in ("md", "txt"):
+    if key not in pdf_cache and item.tag not in ("md", "txt", "bare"):
         pdf_cache[key] = render_pdf(item.pages)
     rng = _render_rng(item)
     index = int(key.rsplit("-", 1)[1])
     if item.tag == "pdf":
         return pdf_cache[key]
+    if item.tag == "bare":
+        return render_pdf(item.pages, ruled=False)
     if item.tag == "md":
         quirks = MD_QUIRKS[index % 2]
         return render_md(item.pages, rng, quirks, title_marks=index % 2 == 1).encode("utf-8")
@@ -134,6 +175,8 @@ def render(item: Planned, pdf_cache: dict[str, bytes]) -> bytes:
     dpi, degrade = scan_settings(random.Random(f"scan:{key}"))
     if item.tag == "scan":
         return render_scan(pdf_cache[key], dpi, degrade)
+    if item.tag == "rot":
+        return render_scan(pdf_cache[key], ROTATED_DPI, degrade, turns(item))
     return render_images(pdf_cache[key], dpi, degrade, item.tag)
 
 
@@ -162,6 +205,9 @@ def golden_for(item: Planned, data: bytes, folder: str) -> GoldenDocument:
     }
     if tag in ("png", "jpg", "tif"):
         meta["image_format"] = tag
+    if tag == "rot":
+        meta["dpi"] = ROTATED_DPI
+        meta["turned_pages"] = {str(k): v for k, v in turns(item).items()}
     if notes:
         meta["notes"] = " | ".join(notes)
     return GoldenDocument(
@@ -187,17 +233,16 @@ def build(
     only: Iterable[str] = (),
     log: bool = True,
 ) -> list[Path]:
-    """Write every rendering and golden file under `root`/corpus and `root`/heldout.
-    Files of a folder that the build no longer makes are removed (only when building
-    every family)."""
+    """Write every rendering and golden file under `root`/corpus, `root`/heldout and
+    `root`/heldout2. Files of a folder that the build no longer makes are removed (only
+    when building every family)."""
     wanted = set(only)
     written: list[Path] = []
-    for held_out in (False, True):
-        folder = SUBDIR[held_out]
+    for folder in FOLDERS:
         docs_dir = root / folder / "docs"
         docs_dir.mkdir(parents=True, exist_ok=True)
         keep: set[Path] = set()
-        for family in families(held_out):
+        for family in families(folder=folder):
             if wanted and family.name not in wanted:
                 continue
             pdf_cache: dict[str, bytes] = {}
@@ -225,7 +270,7 @@ def check(root: Path = DEFAULT_ROOT) -> list[str]:
     (their bytes depend on the PyMuPDF / OpenCV version)."""
     problems: list[str] = []
     for family in families():
-        folder = SUBDIR[family.held_out]
+        folder = family.folder
         for item in plan(family):
             doc_path = root / folder / "docs" / item.filename
             golden_path = root / folder / f"{item.doc_id}.json"

@@ -221,7 +221,22 @@ def column_widths(
     total = sum(widths)
     if total > style.width or style.fill:
         widths = [w * style.width / total for w in widths]
-    return widths
+    return _whole_numbers(cells, widths, style.font_size)
+
+
+def _whole_numbers(cells: Sequence[CellSpec], widths: list[float], size: float) -> list[float]:
+    """Widen a column that would break a figure ("2731.03") over two lines, taking the
+    room from columns with some to spare; widths that break nothing are kept as they are."""
+    need = [0.0] * len(widths)
+    for cell in cells:
+        if cell.colspan == 1 and cell.text:
+            longest = max((text_width(t, size) for t in _tokens(cell.text) if t != " "), default=0)
+            need[cell.col] = max(need[cell.col], longest + 2 * PAD + 1)
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths, strict=True))
+    spare = sum(max(w - n, 0.0) for n, w in zip(need, widths, strict=True))
+    if short <= 0 or spare < short:
+        return widths
+    return [n if w < n else w - (w - n) * short / spare for n, w in zip(need, widths, strict=True)]
 
 
 def row_heights(
@@ -273,9 +288,12 @@ def draw_cells(
     lines: dict[int, list[str]],
     style: Style = DEFAULT_STYLE,
     writer: pymupdf.TextWriter | None = None,
+    *,
+    ruled: bool = True,
 ) -> None:
     """Rule every cell at its grid position (`xs`/`ys`: the column and row edges) and
-    write its text lines into it, vertically centred like exported forms."""
+    write its text lines into it, vertically centred like exported forms. `ruled=False`
+    draws no line at all: the cells are where their text is, as some exports print them."""
     own_writer = writer is None
     writer = writer or pymupdf.TextWriter(page.rect)
     shape = page.new_shape()
@@ -284,10 +302,12 @@ def draw_cells(
             xs[cell.col], ys[cell.row], xs[cell.col + cell.colspan], ys[cell.row + cell.rowspan]
         )
         cell.rect = (rect.x0, rect.y0, rect.x1, rect.y1)
-        shape.draw_rect(rect)
+        if ruled:
+            shape.draw_rect(rect)
         draw_cell_text(writer, rect, lines[i], style.font_size)
-    shape.finish(color=(0, 0, 0), width=0.6)
-    shape.commit()
+    if ruled:
+        shape.finish(color=(0, 0, 0), width=0.6)
+        shape.commit()
     if own_writer:
         writer.write_text(page)
 

@@ -116,9 +116,19 @@ class Para:
 
 
 @dataclass
+class Captioned:
+    """A table printed before a form's main table (a 基本情况 block, a funding table),
+    with the caption lines printed just above it ("一、部门基本情况")."""
+
+    caption: list[str]
+    table: Table
+
+
+@dataclass
 class Form:
-    """One form: its title lines, a line or two under the title (year, unit), its table,
-    lines under the table, and the project it states (its label)."""
+    """One form: its title lines, a line or two under the title (year, unit), its table
+    (and any separate tables printed before it), lines under the table, and the project
+    it states (its label)."""
 
     title: list[str]
     table: Table
@@ -129,6 +139,8 @@ class Form:
     notes: list[str] = field(default_factory=list)  # what is special (for the golden meta)
     title_at_foot: bool = False  # the title ends the previous page, the table starts a new one
     font_size: float = 8.0
+    before: list[Captioned] = field(default_factory=list)  # separate tables above the main one
+    caption: list[str] = field(default_factory=list)  # lines just above the main table
 
 
 @dataclass

@@ -144,15 +144,28 @@ class Flow:
         self.y += 4
         if form.title_at_foot:
             self.new_page()
-        self.table(index, form)
+        for part in form.before:
+            self.caption(part.caption)
+            self.table(index, part.table, form.font_size)
+        self.caption(form.caption)
+        self.table(index, form.table, form.font_size)
         for line in form.foot:
             self.paragraphs += 1
             self.text(line, SUBTITLE_SIZE, "foot", False, self.paragraphs)
         self.y += 8
 
-    def table(self, index: int, form: Form) -> None:
-        table = form.table
-        style = draw.Style(font_size=form.font_size, width=self.width - 2 * MARGIN, fill=True)
+    def caption(self, lines: list[str]) -> None:
+        """Lines printed just above a table ("一、部门基本情况"); kept on the table's page."""
+        if not lines:
+            return
+        self.ensure(len(lines) * SUBTITLE_SIZE * 2 + 60)
+        for line in lines:
+            self.paragraphs += 1
+            self.text(line, SUBTITLE_SIZE, "text", False, self.paragraphs)
+        self.y += 2
+
+    def table(self, index: int, table: Table, font_size: float) -> None:
+        style = draw.Style(font_size=font_size, width=self.width - 2 * MARGIN, fill=True)
         all_cells = [draw.CellSpec(c.row, c.col, c.text, c.rowspan, c.colspan) for c in table.cells]
         widths = draw.column_widths(all_cells, table.n_cols, style)
         xs = [MARGIN]
@@ -196,7 +209,7 @@ class Flow:
                     offset,
                     continued,
                     table.n_cols,
-                    form.font_size,
+                    font_size,
                 )
             )
             self.y = ys[-1] + 6

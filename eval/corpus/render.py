@@ -10,6 +10,8 @@
   broken where the cell wrapped "年初预 算数", full-width signs "％");
 * ``scan`` an image-only PDF: each page of the PDF rendered at 150–200 dpi, skewed,
   blurred, noised, specked and JPEG-compressed (`eval.scanned`);
+* ``rot``  the same at 300 dpi with one page's picture turned by 90° (fed sideways);
+* ``bare`` a text-layer PDF without any ruling line: each cell's text where the cell is;
 * ``png`` / ``jpg`` / ``tif``: the same pictures as image files (one page, or a
   multi-page TIFF), PNG and TIFF binarised the way office scanners save them.
 """
@@ -33,7 +35,9 @@ from eval.scanned import Degrade, degrade_image, page_image, rasterize_pdf
 # Text-layer PDF
 
 
-def render_pdf(pages: list[Page]) -> bytes:
+def render_pdf(pages: list[Page], *, ruled: bool = True) -> bytes:
+    """The text-layer PDF; `ruled=False`: no ruling line, each cell's text placed where
+    the cell is (an unruled export)."""
     doc = pymupdf.open()
     for page in pages:
         out = doc.new_page(width=page.width, height=page.height)
@@ -43,7 +47,9 @@ def render_pdf(pages: list[Page]) -> bytes:
                 writer.append((item.x, item.y), item.text, font=draw.font(), fontsize=item.size)
             else:
                 style = draw.Style(font_size=item.font_size)
-                draw.draw_cells(out, item.cells, item.xs, item.ys, item.lines, style, writer)
+                draw.draw_cells(
+                    out, item.cells, item.xs, item.ys, item.lines, style, writer, ruled=ruled
+                )
         writer.write_text(out)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
@@ -197,12 +203,15 @@ def scan_settings(rng: random.Random) -> tuple[int, Degrade]:
     return dpi, degrade
 
 
-def render_scan(pdf: bytes, dpi: int, degrade: Degrade) -> bytes:
-    """An image-only PDF of the text-layer PDF's pages."""
+def render_scan(
+    pdf: bytes, dpi: int, degrade: Degrade, turns: dict[int, int] | None = None
+) -> bytes:
+    """An image-only PDF of the text-layer PDF's pages; `turns` (page number → 90/270)
+    turns a page's picture as when a sheet went through the scanner sideways."""
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
         source.write_bytes(pdf)
-        rasterize_pdf(source, target, dpi=dpi, degrade=degrade)
+        rasterize_pdf(source, target, dpi=dpi, degrade=degrade, turns=turns)
         return target.read_bytes()
 
 

@@ -47,15 +47,17 @@ def squeeze(text: str) -> str:
 
 def value_of(raw: str, op: str | None = None) -> Value:
     """The label of a printed value cell (golden/README.md): raw with whitespace removed,
-    op its leading sign (or the 指标性质 given), number its first number, unit the rest
-    (brackets dropped). A cell with no number has number and unit null."""
+    op its leading sign (or the 指标性质 given), number its number, unit the rest
+    (brackets dropped). A cell with no number, or with a range of two ("90%-95%"), has
+    number and unit null."""
     raw = squeeze(raw)
     body = raw
     sign = None
     if body and body[0] in OPS:
         sign, body = body[0], body[1:]
     match = _NUMBER.search(body)
-    if match is None or match.start() != 0:
+    if match is None or match.start() != 0 or _NUMBER.search(body, match.end()):
+        # no leading number, or a range ("90%-95%") that states two: no single number
         return Value(raw=raw, op=op or sign, number=None, unit=None)
     number = float(match.group(0).replace(",", ""))
     unit = body[match.end() :].translate(_BRACKETS) or None

@@ -11,8 +11,8 @@ pool of OCR actors; LLM requests share one rate limiter. Ray is an optional extr
 Modules: options (RayOptions, RateLimits), cluster (connect), worker (the OCR actor),
 pool (the driver's actor slots), scheduler (the driver's loop), runner (a whole run),
 report (run report and terminal lines), bucket (token buckets), limiter (the
-rate-limiter actor), gate (its httpx hooks), seam (where the gate plugs into the LLM
-caller), cli (what `extractor run --executor ray` calls).
+rate-limiter actor), gate (its httpx hooks, given to each worker's LLM backend), cli
+(what `extractor run --executor ray` calls).
 """
 
 from __future__ import annotations

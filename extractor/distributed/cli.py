@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
@@ -22,7 +21,6 @@ from extractor.distributed.cluster import ray_problem
 from extractor.distributed.options import RateLimits, RayOptions
 
 EXECUTORS: tuple[str, ...] = ("local", "ray")
-LLM_BACKENDS = frozenset({"llm", "hybrid"})
 
 
 def executor_problem(executor: str) -> str | None:
@@ -43,28 +41,19 @@ def ray_options_from_cli(
     llm_tpm: int | None = None,
     ray_inputs: str = "auto",
     max_retries: int = 2,
-    llm_config: Any = None,
 ) -> RayOptions:
-    """RayOptions from the command's values. With an LLM backend, `llm_config` (the
-    LLMConfig the command resolved from its --llm-* flags; default `current_config()`)
-    is shipped to the workers: their processes do not see the command's flags."""
+    """RayOptions from the command's values. (The LLM settings travel in the
+    `BatchOptions` like every other setting of the run.)"""
     env = RateLimits.from_env()  # a flag (0 = no limit) wins over the environment
     rpm = env.requests_per_minute if llm_rpm is None else (llm_rpm or None)
     tpm = env.tokens_per_minute if llm_tpm is None else (llm_tpm or None)
     limits = RateLimits(requests_per_minute=rpm, tokens_per_minute=tpm)
-    if backend not in LLM_BACKENDS:
-        llm_config = None
-    elif llm_config is None:
-        from extractor.llm.config import current_config
-
-        llm_config = current_config()
     return RayOptions(
         address=ray_address or None,
         ocr_workers=max(0, ocr_workers),
         inputs=ray_inputs,  # type: ignore[arg-type]
         max_retries=max_retries,
         limits=limits,
-        llm_config=llm_config,
     )
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.distributed.options import RayOptions
+from extractor.errors import ExtractorError
 
 INSTALL_HINT = (
     "未安装 Ray：pip install 'budget-extractor[ray]'（或 pip install 'ray[default]>=2.9'）"
 )
 
 
-class RayUnavailable(RuntimeError):
+class RayUnavailable(ExtractorError, RuntimeError):
     """Ray is not installed, or the cluster cannot be reached. Shown as is."""
 
 

@@ -15,7 +15,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
+import httpx2
 
 from extractor.llm.tokens import estimate_messages
 
@@ -44,14 +44,14 @@ class RateLimitGate:
         self.limiter = limiter
         self.output_tokens_guess = output_tokens_guess
 
-    async def before_request(self, request: httpx.Request) -> None:
+    async def before_request(self, request: httpx2.Request) -> None:
         tokens = estimate_request(request.content, self.output_tokens_guess)
         request.extensions = {**request.extensions, ESTIMATE_KEY: tokens}
         delay = float(await self.limiter.reserve.remote(tokens))
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def after_response(self, response: httpx.Response) -> None:
+    async def after_response(self, response: httpx2.Response) -> None:
         estimated = response.request.extensions.get(ESTIMATE_KEY)
         if estimated is None:
             return
@@ -59,6 +59,6 @@ class RateLimitGate:
             await response.aread()
             usage = json.loads(response.content).get("usage") or {}
             used = int(usage["total_tokens"])
-        except (ValueError, KeyError, TypeError, AttributeError, httpx.HTTPError):
+        except (ValueError, KeyError, TypeError, AttributeError, httpx2.HTTPError):
             return  # an error body or no usage: the estimate stands
         self.limiter.settle.remote(estimated, used)  # no need to wait for it

@@ -6,7 +6,7 @@
 The actor only does arithmetic (`bucket.RateBuckets`): a reservation is one small call
 and the caller sleeps on its own side, so the actor never blocks and a request waits
 only for the quota, in the order it asked. Workers reach it through `gate.RateLimitGate`,
-installed into the LLM caller of their process (`seam.install_gate`).
+which each worker gives its LLM backend (`get_backend(name, llm=..., gate=gate)`).
 """
 
 from __future__ import annotations

@@ -87,7 +87,6 @@ class RayOptions:
     inputs: InputMode = "auto"
     max_retries: int = 2
     limits: RateLimits = field(default_factory=RateLimits)
-    llm_config: Any = None  # an LLMConfig shipped to the workers (llm / hybrid backends)
     processor: Processor | None = None  # default: extractor.batch.process_document
     warm_up: bool = True  # load the OCR models when a worker starts, not on its first page
     include_dashboard: bool | None = None  # for a local instance this run starts

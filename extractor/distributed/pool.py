@@ -39,7 +39,12 @@ def pool_size(ray_options: RayOptions, cluster_cpus: float, tasks: int) -> int:
 
 class ActorPool:
     def __init__(
-        self, size: int, options: BatchOptions, ray_options: RayOptions, limiter: Any
+        self,
+        size: int,
+        options: BatchOptions,
+        ray_options: RayOptions,
+        limiter: Any,
+        run_key: dict[str, str] | None = None,
     ) -> None:
         import ray
 
@@ -57,8 +62,8 @@ class ActorPool:
             ray_options.processor,
             limiter,
             ray_options.limits.output_tokens_guess,
-            ray_options.llm_config,
             ray_options.warm_up,
+            run_key,
         )
         self.slots = [self._start(n, 0) for n in range(size)]
 
@@ -117,5 +122,13 @@ class ActorPool:
         return refs
 
     def close(self) -> None:
+        """End every actor, after it removed its staging folder (a few seconds at most)."""
+        live = [s for s in self.slots if not s.dead]
+        refs = [s.actor.close.remote() for s in live]
+        if refs:
+            try:
+                self.ray.wait(refs, num_returns=len(refs), timeout=5)
+            except Exception:  # an actor already gone: nothing of it to clean here
+                pass
         for slot in self.slots:
             self.kill(slot)

@@ -15,7 +15,8 @@ from extractor.batch import BatchReport, DocOutcome, result_line
 @dataclass
 class RayDocOutcome(DocOutcome):
     """A document's outcome; `attempts` > 1 when its worker died and it was retried,
-    with one reason per lost attempt in `retries`."""
+    with one reason per lost attempt in `retries` (a document that ran out of retries
+    lost all its attempts: `attempts` reasons, `attempts - 1` retries)."""
 
     attempts: int = 1
     retries: list[str] = field(default_factory=list)
@@ -30,7 +31,8 @@ class RayBatchReport(BatchReport):
 
     def totals(self) -> dict[str, Any]:
         totals = super().totals()
-        totals["retries"] = sum(len(getattr(o, "retries", [])) for o in self.outcomes)
+        totals["retries"] = sum(max(0, getattr(o, "attempts", 1) - 1) for o in self.outcomes)
+        totals["lost_attempts"] = sum(len(getattr(o, "retries", [])) for o in self.outcomes)
         totals["retried_documents"] = sum(1 for o in self.outcomes if getattr(o, "retries", None))
         totals["workers_replaced"] = self.workers_replaced
         nodes = {getattr(o, "node", None) for o in self.outcomes} - {None}
@@ -42,9 +44,13 @@ class RayBatchReport(BatchReport):
 
 def ray_result_line(outcome: DocOutcome) -> str:
     line = result_line(outcome)
-    retries = getattr(outcome, "retries", None)
-    if retries:
-        line += f"  [yellow]（重试 {len(retries)} 次：{retries[-1]}）[/yellow]"
+    lost = getattr(outcome, "retries", None)
+    if lost:
+        retried = max(0, getattr(outcome, "attempts", 1) - 1)
+        line += (
+            f"  [yellow]（工作进程失去 {len(lost)} 次，重试 {retried} 次；"
+            f"最后一次：{lost[-1]}）[/yellow]"
+        )
     return line
 
 

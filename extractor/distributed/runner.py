@@ -23,9 +23,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from extractor.backends import uses_llm
 from extractor.batch import (
     BatchOptions,
     DocOutcome,
+    interruption_lines,
     plan,
     remove_stale_temp_files,
     write_report,
@@ -37,8 +39,6 @@ from extractor.distributed.pool import ActorPool, pool_size
 from extractor.distributed.report import RayBatchReport, ray_result_line
 from extractor.distributed.scheduler import AssignHook, RayRun
 from extractor.distributed.worker import worker_options
-
-LLM_BACKENDS = frozenset({"llm", "hybrid"})
 
 
 def _inputs_by_object(ray_options: RayOptions, cluster: Cluster) -> bool:
@@ -84,7 +84,8 @@ def _run(
     facts = cluster.describe()
     if cluster.dashboard:
         console.print(f"Ray 仪表板：{cluster.dashboard}", highlight=False)
-    tasks, skipped, refused = plan(files, options)
+    run_key = options.run_key()
+    tasks, skipped, refused = plan(files, options, run_key)
     size = pool_size(ray_options, facts["cpus"], len(tasks))
     by_object = _inputs_by_object(ray_options, cluster)
     report = RayBatchReport(
@@ -97,6 +98,7 @@ def _run(
             "save_ocr": options.save_ocr,
             "force": options.force,
             "timeout": options.timeout,
+            "llm": options.llm.public() if options.llm else None,
             "ray": {**ray_options.public(), "inputs": "object" if by_object else "shared"},
             "cluster": facts,
         },
@@ -110,9 +112,9 @@ def _run(
         console.print(ray_result_line(outcome), highlight=False)
     if tasks:
         limiter = None
-        if options.backend in LLM_BACKENDS and ray_options.limits.active:
+        if uses_llm(options.backend) and ray_options.limits.active:
             limiter = start_limiter(ray_options.limits)
-        pool = ActorPool(size, options, ray_options, limiter)
+        pool = ActorPool(size, options, ray_options, limiter, run_key)
         run = RayRun(options, ray_options, console, tasks, pool, by_object, on_assign)
         try:
             with run.progress:
@@ -133,4 +135,6 @@ def _run(
     report.outcomes = [by_index[i] for i in sorted(by_index)]
     report.seconds = time.monotonic() - started
     report.report_paths = write_report(report, options.out_dir, options.report_name)
+    for line in interruption_lines(report):
+        console.print(line, highlight=False)
     return report

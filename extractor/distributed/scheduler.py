@@ -193,7 +193,7 @@ class RayRun:
         outcome = self._outcome(
             task,
             status="crashed",
-            reason=f"{reason}；已尝试 {task.attempts} 次，不再重试",
+            reason=f"{reason}；共尝试 {task.attempts} 次均未完成，不再重试",
         )
         self.finish(task, outcome)
 

@@ -15,6 +15,9 @@ import pymupdf
 from extractor.document import Document
 from extractor.errors import InputError
 from extractor.ingest.pdf import MUPDF_ERRORS, read_opened
+from extractor.ocr.settings import OcrSettings, PageCallback
+
+DEFAULT_OCR = OcrSettings()  # an image has no text layer: read it by OCR unless told not to
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 A4_LONG_INCHES = 297 / 25.4
@@ -56,9 +59,15 @@ def images_to_pdf(path: Path) -> pymupdf.Document:
     return pdf
 
 
-def read_image(path: Path, doc_id: str, sha256: str) -> Document:
-    """An image file as a document of OCR'd pages."""
+def read_image(
+    path: Path,
+    doc_id: str,
+    sha256: str,
+    ocr: OcrSettings = DEFAULT_OCR,
+    on_page: PageCallback | None = None,
+) -> Document:
+    """An image file as a document of OCR'd pages (`ocr`: how; default auto)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"文件不存在：{path}")
-    return read_opened(images_to_pdf(path), path, doc_id, sha256)
+    return read_opened(images_to_pdf(path), path, doc_id, sha256, ocr=ocr, on_page=on_page)

@@ -50,10 +50,11 @@ from extractor.layout import (
     Piece,
     clean_line,
     lay_out_page,
+    stream_grids,
     union,
 )
 from extractor.ocr.model import OcrPage
-from extractor.ocr.settings import current_session, current_settings
+from extractor.ocr.settings import DISABLED, OcrSettings, PageCallback
 from extractor.tables import join_tables
 
 MIN_TEXT_CHARS = 10  # fewer printable characters than this on an image page: needs OCR
@@ -270,14 +271,13 @@ def _ocr_note(page: pymupdf.Page, number: int, printable: int) -> tuple[bool, st
 
 
 # ---------------------------------------------------------------------------------------
-# OCR branch (extractor.ocr): taken only when OCR is turned on (`extractor.ocr.settings`)
+# OCR branch (extractor.ocr): taken only when the caller's `OcrSettings` turn it on
 
 
 def _ocr_reason(
-    needs_ocr: bool, printable: int, note: str | None, raw: list[RawChar]
+    settings: OcrSettings, needs_ocr: bool, printable: int, note: str | None, raw: list[RawChar]
 ) -> str | None:
     """Why the page is to be OCR'd, or None to read its text layer as before."""
-    settings = current_settings()
     if not settings.enabled:
         return None
     blank = not needs_ocr and not printable and note is not None
@@ -287,18 +287,20 @@ def _ocr_reason(
     return ocr_reason(settings, needs_ocr, blank, layer)
 
 
-def _ocr_read(page: pymupdf.Page, number: int, reason: str) -> tuple[Page, list[str], list[Table]]:
+def _ocr_read(
+    page: pymupdf.Page, number: int, settings: OcrSettings, reason: str
+) -> tuple[Page, list[str], list[Table]]:
     from extractor.ocr.reader import read_page_by_ocr
 
-    return read_page_by_ocr(page, number, current_settings(), reason)
+    return read_page_by_ocr(page, number, settings, reason)
 
 
 def _ocr_unparsable(
-    doc: pymupdf.Document, index: int, note: str
+    doc: pymupdf.Document, index: int, settings: OcrSettings, note: str
 ) -> tuple[Page, list[str], list[Table]]:
     """A page whose content MuPDF cannot parse may still render: try OCR on it."""
     try:
-        page, notes, tables = _ocr_read(doc[index], index + 1, "unparsable")
+        page, notes, tables = _ocr_read(doc[index], index + 1, settings, "unparsable")
     except MUPDF_ERRORS:
         return Page(number=index + 1, text="", needs_ocr=True), [note], []
     return page, notes if page.text or notes else [note], tables
@@ -347,6 +349,8 @@ def _read_layout(
     except Exception as exc:  # a table finder failure must not lose the page's text
         notes.append(f"第{number}页表格识别失败（{exc}），按普通文字读取")
         grids = []
+    if not grids:  # no ruled table: a table printed without rules is read by position
+        grids = stream_grids([p for p in pieces if p.text.strip()])
     to_page = page.derotation_matrix * to_shown
 
     def mapped(rect: Rect) -> Rect:
@@ -360,14 +364,14 @@ def _read_layout(
 PageRead = tuple[Page, list[str], list[Table]]
 
 
-def _read_page(page: pymupdf.Page, number: int) -> PageRead:
+def _read_page(page: pymupdf.Page, number: int, settings: OcrSettings) -> PageRead:
     notes: list[str] = []
     raw, turn = _raw_chars(page)
     printable = sum(1 for ch, _ in raw if not ch["c"].isspace())
     needs_ocr, note = _ocr_note(page, number, printable)
-    reason = _ocr_reason(needs_ocr, printable, note, raw)
+    reason = _ocr_reason(settings, needs_ocr, printable, note, raw)
     if reason is not None:
-        return _ocr_read(page, number, reason)
+        return _ocr_read(page, number, settings, reason)
     if note:
         notes.append(note)
     if needs_ocr or not printable:
@@ -387,25 +391,39 @@ def _read_page(page: pymupdf.Page, number: int) -> PageRead:
     return read, notes, layout.tables
 
 
-def _read_page_safely(doc: pymupdf.Document, index: int) -> PageRead:
+def _read_page_safely(doc: pymupdf.Document, index: int, settings: OcrSettings) -> PageRead:
     """A page MuPDF cannot parse is kept, empty and marked for OCR, with a note."""
     number = index + 1
     try:
-        return _read_page(doc[index], number)
+        return _read_page(doc[index], number, settings)
     except MUPDF_ERRORS as exc:
         note = f"第{number}页内容无法解析（{exc}），需要OCR（OCR 尚未启用）"
-        if current_settings().enabled:
-            return _ocr_unparsable(doc, index, note)
+        if settings.enabled:
+            return _ocr_unparsable(doc, index, settings, note)
         return Page(number=number, text="", needs_ocr=True), [note], []
 
 
-def read_pdf(path: Path, doc_id: str, sha256: str) -> Document:
-    """Read a PDF's text layer page by page into row text (see the module docstring)."""
+def read_pdf(
+    path: Path,
+    doc_id: str,
+    sha256: str,
+    ocr: OcrSettings = DISABLED,
+    on_page: PageCallback | None = None,
+) -> Document:
+    """Read a PDF's text layer page by page into row text (see the module docstring);
+    pages are OCR'd as `ocr` says (default: never); `on_page` is told of each page."""
     path = Path(path)
-    return read_opened(_open_pdf(path), path, doc_id, sha256)
+    return read_opened(_open_pdf(path), path, doc_id, sha256, ocr=ocr, on_page=on_page)
 
 
-def read_opened(doc: pymupdf.Document, path: Path, doc_id: str, sha256: str) -> Document:
+def read_opened(
+    doc: pymupdf.Document,
+    path: Path,
+    doc_id: str,
+    sha256: str,
+    ocr: OcrSettings = DISABLED,
+    on_page: PageCallback | None = None,
+) -> Document:
     """Read an open PDF (from a file, or made from images) and close it."""
     notes: list[str] = []
 
@@ -413,19 +431,19 @@ def read_opened(doc: pymupdf.Document, path: Path, doc_id: str, sha256: str) -> 
         notes.append("PDF 文件结构有损坏，已自动修复后读取，内容可能不完整")
     pages: list[Page] = []
     tables: list[list[Table]] = []
-    session = current_session()
     with doc:
         for index in range(doc.page_count):
-            page, page_notes, page_tables = _read_page_safely(doc, index)
+            page, page_notes, page_tables = _read_page_safely(doc, index, ocr)
             pages.append(page)
             tables.append(page_tables)
             notes.extend(page_notes)
-            session.page_done(index + 1, doc.page_count, isinstance(page, OcrPage))
-    if session.settings.enabled:
+            if on_page is not None:
+                on_page(index + 1, doc.page_count, isinstance(page, OcrPage))
+    if ocr.enabled:
         from extractor.ocr.reader import finish_document
 
-        finish_document(pages, notes, session.settings)
-    document = Document(
+        finish_document(pages, notes, ocr)
+    return Document(
         doc_id=doc_id,
         path=str(path),
         sha256=sha256,
@@ -433,5 +451,3 @@ def read_opened(doc: pymupdf.Document, path: Path, doc_id: str, sha256: str) -> 
         notes=notes,
         tables=join_tables(pages, tables),
     )
-    session.documents.append(document)
-    return document

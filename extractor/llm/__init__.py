@@ -1,55 +1,62 @@
 """The LLM-assisted extraction backends (`--backend llm`, `--backend hybrid`).
 
-    from extractor.llm import LLMConfig, make_backend, extract_document
-    backend = make_backend("llm", LLMConfig.from_env())     # ConfigError if incomplete
-    result = extract_document(Path("report.pdf"), backend)  # flags, meta.llm, meta.partial
+    from extractor.pipeline import extract_document
+    from extractor.llm import LLMConfig
+    result = extract_document(path, backend="hybrid", llm=LLMConfig.from_env())
+    result.meta["llm"]["usage"]                       # calls, tokens, estimated cost
+
+Both are registered in `extractor.backends` (`get_backend("llm", llm=config)`); a
+backend object may be kept and passed to `extract_document` for many documents.
 
 Modules: config (settings), prompts (templates in prompts/), requests (calls and cache
-keys), split (long forms), caller (concurrency, retries), cache, schema (response
-models), convert, grounding, hybrid, arithmetic, batch, cli.
+keys), split (long forms), caller (concurrency; the SDK's and instructor's retries),
+cache, schema (response models), convert, grounding, cells (the chunk's cells), hybrid
+(the merge), arithmetic, batch (Batch API and estimates), usage, pricing, cli.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from extractor.llm.config import ConfigError, LLMConfig, current_config, set_default_config
+from extractor.errors import ConfigError
 
 if TYPE_CHECKING:
     from extractor.llm.backend import LLMBackend
-    from extractor.models import DocumentResult
+    from extractor.llm.config import LLMConfig
+    from extractor.llm.hybrid import HybridBackend
 
 
-def make_backend(name: str, config: object | None = None) -> LLMBackend:
-    """ "llm" or "hybrid" with `config` (default: `current_config()`)."""
-    if config is None:
-        config = current_config()
+def __getattr__(name: str) -> Any:
+    # `LLMConfig` on first use: `extractor.llm.options` (imported by the command line at
+    # start-up) must not pull in pydantic and the client libraries with this package.
+    if name == "LLMConfig":
+        from extractor.llm.config import LLMConfig
+
+        return LLMConfig
+    raise AttributeError(name)
+
+
+def _config(llm: LLMConfig | None) -> LLMConfig:
+    from extractor.llm.config import LLMConfig
+
+    config = LLMConfig.from_env() if llm is None else llm
     if not isinstance(config, LLMConfig):
         raise ConfigError(f"LLM 后端需要 LLMConfig，而不是 {type(config).__name__}")
-    if name == "hybrid":
-        from extractor.llm.hybrid import HybridBackend
+    return config
 
-        return HybridBackend(config)
+
+def llm_backend(llm: LLMConfig | None = None, **options: Any) -> LLMBackend:
+    """`--backend llm` with `llm` (default: the environment); ConfigError if incomplete."""
     from extractor.llm.backend import LLMBackend
 
-    return LLMBackend(config)
+    return LLMBackend(_config(llm), **options)
 
 
-def extract_document(
-    path: Path | str, backend: LLMBackend, validate: bool = True
-) -> DocumentResult:
-    """The pipeline on one file with an LLM backend, its flags and meta attached."""
-    from extractor.llm.run import extract_document as run
+def hybrid_backend(llm: LLMConfig | None = None, **options: Any) -> HybridBackend:
+    """`--backend hybrid`: the template parser and the model, merged record by record."""
+    from extractor.llm.hybrid import HybridBackend
 
-    return run(Path(path), backend, validate=validate)
+    return HybridBackend(_config(llm), **options)
 
 
-__all__ = [
-    "ConfigError",
-    "LLMConfig",
-    "current_config",
-    "extract_document",
-    "make_backend",
-    "set_default_config",
-]
+__all__ = ["ConfigError", "LLMConfig", "hybrid_backend", "llm_backend"]

@@ -1,28 +1,27 @@
 """`--backend llm`: every form chunk (split by rows when too long) and every narrative
-chunk that states figures goes to a chat model; answers become the same records the
-template parser produces, grounded in the chunk text.
+chunk that states figures in prose goes to a chat model; answers become the same
+records the template parser produces, grounded in the chunk text.
 
-A backend keeps per-document state between `extract_all` (the pipeline's batching hook)
-and `finalize(result)`, which adds the grounding flags, failures, usage/cost and the
-stated figures to the result.
+`read(document, chunks)` returns the records with the grounding flags, and in `meta`:
+`llm` (model, prompt versions and hashes, calls, usage and cost, failed chunks),
+`narrative_figures` (for the validator's narrative checks) and `partial`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.backends import Extraction, PendingFlag
 from extractor.document import Chunk, Document
-from extractor.errors import InputError
+from extractor.errors import ConfigError, InputError
 from extractor.llm.cache import DiskCache
-from extractor.llm.caller import Caller, CallOutcome
-from extractor.llm.config import ConfigError, LLMConfig
+from extractor.llm.caller import Caller, CallOutcome, RequestGate
+from extractor.llm.config import LLMConfig
 from extractor.llm.convert import merge_parts, to_figures, to_project
-from extractor.llm.flags import UNGROUNDED, PendingFlag
+from extractor.llm.flags import UNGROUNDED
 from extractor.llm.grounding import ChunkIndex, ground_project
 from extractor.llm.pricing import PriceTable, load_prices
 from extractor.llm.prompts import PromptSet
@@ -30,13 +29,13 @@ from extractor.llm.records import ChunkFailure, StatedFigureRecord
 from extractor.llm.requests import CallSpec, RequestBuilder
 from extractor.llm.schema import FormAnswer, NarrativeAnswer
 from extractor.llm.usage import UsageTotals
-from extractor.models import DocumentResult, Project
-
-Sleep = Callable[[float], Awaitable[None]]
+from extractor.models import Project
 
 
 @dataclass
 class DocState:
+    """What one document's reading collects besides its records."""
+
     document: Document
     chunks: list[Chunk]
     flags: list[PendingFlag] = field(default_factory=list)
@@ -60,7 +59,7 @@ class LLMBackend:
         config: LLMConfig,
         *,
         prompts: PromptSet | None = None,
-        sleep: Sleep | None = None,
+        gate: RequestGate | None = None,
     ) -> None:
         self.config = config.require_ready()
         if config.mode == "json_schema" and "api.openai.com" in (config.base_url or ""):
@@ -69,32 +68,17 @@ class LLMBackend:
         self.builder = RequestBuilder(self.config, self.prompts)
         self.cache = None if config.no_cache else DiskCache(config.cache_dir)
         self.prices: PriceTable = load_prices(config.prices)
-        self.sleep: Sleep = sleep or asyncio.sleep
+        self.gate = gate
         self.run_usage = UsageTotals()
         self.documents = 0
-        self.failed_chunks = 0
-        self._states: dict[str, DocState] = {}
         self._prefetched: dict[str, list[CallOutcome]] = {}
-        self.last_finalized: DocState | None = None
 
-    # --- the Backend protocol and the pipeline's batching hook -----------------------
+    # --- the Backend interface --------------------------------------------------------
 
-    def extract(self, chunk: Chunk, document: Document) -> list[Project]:
-        state = self._states.get(document.doc_id)
-        if state is None or state.document is not document:
-            state = self._states[document.doc_id] = DocState(document=document, chunks=[])
-        state.chunks.append(chunk)
-        return self._extract(document, [chunk], state)
-
-    def extract_all(self, chunks: list[Chunk], document: Document) -> list[Project]:
-        """All of a document's chunks at once: the calls run concurrently."""
-        state = self._states[document.doc_id] = DocState(document=document, chunks=list(chunks))
-        return self._extract(document, chunks, state)
-
-    # --- extraction -----------------------------------------------------------------
-
-    def _extract(self, document: Document, chunks: list[Chunk], state: DocState) -> list[Project]:
-        outcomes = self.call(self.builder.specs(chunks), chunks, state)
+    def read(self, document: Document, chunks: list[Chunk]) -> Extraction:
+        """All of a document's chunks: the calls run concurrently."""
+        state = DocState(document=document, chunks=list(chunks))
+        outcomes = self.call(self.builder.specs(chunks), state)
         by_chunk: dict[int, list[CallOutcome]] = defaultdict(list)
         for outcome in outcomes:
             by_chunk[outcome.spec.chunk_index].append(outcome)
@@ -105,15 +89,17 @@ class LLMBackend:
                 projects.extend(self.form_records(chunk, document, answers, state))
             else:
                 self.narrative_records(chunk, document, answers, state)
-        return projects
+        return self.extraction(projects, state)
+
+    # --- calls ------------------------------------------------------------------------
 
     def prefetch(self, paths: list[Path]) -> int:
         """Send the calls of several documents at once (one semaphore for all), so a
-        run over many documents overlaps their waits; `extract_all` then takes the
-        answers from memory. Returns the number of calls sent. Unreadable inputs are
-        skipped here and reported when their turn comes."""
+        run over many documents overlaps their waits; `read` then takes the answers
+        from memory. Returns the number of calls sent. Unreadable inputs are skipped
+        here and reported when their turn comes."""
         from extractor.chunk import chunk_document
-        from extractor.pipeline import load_document
+        from extractor.inputs import load_document
 
         specs: list[CallSpec] = []
         for path in paths:
@@ -121,7 +107,7 @@ class LLMBackend:
                 specs.extend(self.builder.specs(chunk_document(load_document(Path(path)))))
             except InputError:
                 continue
-        outcomes = Caller(self.config, self.cache, sleep=self.sleep).run(specs)
+        outcomes = Caller(self.config, self.cache, gate=self.gate).run(specs)
         for outcome in outcomes:
             self._prefetched.setdefault(outcome.spec.key, []).append(outcome)
         return sum(not o.cached for o in outcomes)
@@ -139,25 +125,22 @@ class LLMBackend:
                 rest.append(spec)
         return done, rest
 
-    def call(
-        self, specs: list[CallSpec], chunks: list[Chunk], state: DocState
-    ) -> list[CallOutcome]:
+    def call(self, specs: list[CallSpec], state: DocState) -> list[CallOutcome]:
         outcomes, rest = self._take_prefetched(specs)
         state.usage.http_requests += sum(o.attempts for o in outcomes)
-        caller = Caller(self.config, self.cache, sleep=self.sleep)
+        caller = Caller(self.config, self.cache, gate=self.gate)
         outcomes += caller.run(rest)
         state.calls_planned += len(specs)
         state.usage.http_requests += caller.http_requests
         for outcome in outcomes:
             state.usage.retries += outcome.retries
             if outcome.ok:
-                state.usage.add_call(outcome.spec.kind, outcome.usage, cached=outcome.cached)
+                state.usage.add_call(
+                    outcome.spec.kind, outcome.usage, cached=outcome.cached, batch=outcome.batch
+                )
             else:
-                state.usage.failed_calls += 1
-                state.usage.prompt_tokens += outcome.usage.prompt_tokens
-                state.usage.completion_tokens += outcome.usage.completion_tokens
-                state.usage.total_tokens += outcome.usage.total_tokens
-                self.record_failure(outcome, chunks[outcome.spec.chunk_index], state)
+                state.usage.add_failed(outcome.usage)
+                self.record_failure(outcome, state.chunks[outcome.spec.chunk_index], state)
         return outcomes
 
     def record_failure(self, outcome: CallOutcome, chunk: Chunk, state: DocState) -> None:
@@ -178,6 +161,8 @@ class LLMBackend:
                 attempts=outcome.attempts,
             )
         )
+
+    # --- records ----------------------------------------------------------------------
 
     def model_project(
         self, chunk: Chunk, document: Document, outcomes: list[CallOutcome]
@@ -225,54 +210,39 @@ class LLMBackend:
                     )
                 )
 
-    # --- results --------------------------------------------------------------------
-
-    def state_for(self, doc_id: str) -> DocState | None:
-        return self._states.get(doc_id)
-
-    def has_failures(self, doc_id: str) -> bool:
-        state = self._states.get(doc_id)
-        return bool(state and state.failures)
-
-    def finalize(
-        self,
-        result: DocumentResult,
-        document: Document | None = None,
-        chunks: list[Chunk] | None = None,
-    ) -> None:
-        """Add this backend's flags and meta to a result built from its projects."""
-        state = self._states.pop(result.doc_id, None)
-        if state is None:
-            return
-        self.last_finalized = state
-        flags = [f for f in (p.resolve(result.projects) for p in state.flags) if f is not None]
-        result.flags = [*result.flags, *flags]
+    def extraction(self, projects: list[Project], state: DocState) -> Extraction:
+        """The records with this backend's flags and meta."""
         usage = state.usage.price(self.prices, self.config.model)
-        result.meta["llm"] = {
-            "backend": self.name,
-            "model": self.config.model,
-            "settings": self.config.public(),
-            "prompt_versions": self.prompts.versions,
-            "prompt_hashes": self.prompts.hashes,
-            "schema_hashes": self.builder.schema_hashes,
-            "calls_planned": state.calls_planned,
-            "usage": usage.model_dump(mode="json"),
-            "failures": [f.model_dump(mode="json") for f in state.failures],
-            **state.extra,
-        }
-        result.meta["narrative_figures"] = [f.model_dump(mode="json") for f in state.figures]
-        result.meta["partial"] = bool(state.failures)
         self.documents += 1
-        self.failed_chunks += len(state.failures)
         self.run_usage.merge(state.usage)
+        return Extraction(
+            projects=projects,
+            flags=state.flags,
+            partial=bool(state.failures),
+            meta={
+                "llm": {
+                    "backend": self.name,
+                    "model": self.config.model,
+                    "settings": self.config.public(),
+                    "prompt_versions": self.prompts.versions,
+                    "prompt_hashes": self.prompts.hashes,
+                    "schema_hashes": self.builder.schema_hashes,
+                    "calls_planned": state.calls_planned,
+                    "usage": usage.model_dump(mode="json"),
+                    "failures": [f.model_dump(mode="json") for f in state.failures],
+                    **state.extra,
+                },
+                "narrative_figures": [f.model_dump(mode="json") for f in state.figures],
+                "partial": bool(state.failures),
+            },
+        )
 
     def run_summary(self) -> dict[str, Any]:
-        """Usage and estimated cost of everything this backend ran (for the CLI summary)."""
+        """Usage and estimated cost of everything this backend object read."""
         usage = self.run_usage.model_copy(deep=True).price(self.prices, self.config.model)
         return {
             "backend": self.name,
             "model": self.config.model,
             "documents": self.documents,
-            "failed_chunks": self.failed_chunks,
             "usage": usage.model_dump(mode="json"),
         }

@@ -25,13 +25,10 @@ from extractor.llm.pricing import load_prices
 from extractor.llm.prompts import PromptSet
 from extractor.llm.requests import CallSpec, RequestBuilder
 from extractor.llm.schema import ANSWER_MODELS
-from extractor.llm.tokens import estimate_tokens
 from extractor.llm.usage import Usage
+from extractor.ocr.settings import OcrSettings
 
 BATCH_URL = "/v1/chat/completions"
-# Rough completion sizes: a form's answer restates most of its table, a narrative
-# chunk's answer a fraction of it.
-COMPLETION_RATIO = {"form": 0.7, "narrative": 0.3}
 
 
 @dataclass
@@ -73,37 +70,46 @@ class Plan:
     def per_document(self) -> dict[str, dict[str, int]]:
         table: dict[str, dict[str, int]] = {}
         for call in self.calls:
-            row = table.setdefault(call.doc_id, {"calls": 0, "cached": 0, "prompt_tokens": 0})
+            row = table.setdefault(
+                call.doc_id, {"calls": 0, "cached": 0, "prompt_tokens": 0, "completion_tokens": 0}
+            )
             row["calls"] += 1
             row["cached"] += call.cached
             row["prompt_tokens"] += call.prompt_tokens
+            row["completion_tokens"] += call.completion_tokens
         return table
 
 
-def plan(paths: list[Path], config: LLMConfig, prompts: PromptSet | None = None) -> Plan:
+def plan(
+    paths: list[Path],
+    config: LLMConfig,
+    prompts: PromptSet | None = None,
+    ocr: OcrSettings | None = None,
+) -> Plan:
+    """The calls a run with `config` would make on `paths` (read with `ocr`, default
+    auto as in a run, so the requests and cache keys are the run's own)."""
     from extractor.chunk import chunk_document
-    from extractor.pipeline import load_document
+    from extractor.inputs import load_document
 
     builder = RequestBuilder(config, prompts or PromptSet.load())
     cache = None if config.no_cache else DiskCache(config.cache_dir)
     result = Plan()
     for path in paths:
         try:
-            document = load_document(path)
+            document = load_document(path, ocr=ocr)
         except InputError as exc:
             result.problems.append((str(path), str(exc)))
             continue
         result.documents.append(document.doc_id)
         for spec in builder.specs(chunk_document(document)):
             prompt_tokens = builder.estimated_prompt_tokens(spec)
-            chunk_tokens = estimate_tokens(spec.messages[-1]["content"])
             result.calls.append(
                 PlannedCall(
                     doc_id=document.doc_id,
                     spec=spec,
                     cached=cache is not None and spec.key in cache,
                     prompt_tokens=prompt_tokens,
-                    completion_tokens=int(chunk_tokens * COMPLETION_RATIO[spec.kind]) + 50,
+                    completion_tokens=builder.estimated_completion_tokens(spec),
                 )
             )
     prices = load_prices(config.prices)

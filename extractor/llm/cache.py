@@ -22,6 +22,7 @@ class CacheEntry(BaseModel):
     answer: dict[str, Any]
     usage: Usage = Usage()
     source: Literal["live", "batch"] = "live"
+    reported: bool = False  # a batch answer's cost was counted by the run that first used it
     created: str = ""
 
 

@@ -1,60 +1,55 @@
 """Runs a document's calls concurrently: cache first, then the endpoint through an
-instructor-patched AsyncOpenAI client, bounded by a semaphore, with retries.
+instructor-patched AsyncOpenAI client, bounded by a semaphore.
 
-- Schema violations and malformed JSON: instructor re-asks the model with the
+Retries are the libraries' own:
+- 408/409/429/5xx, timeouts and connection errors: the OpenAI SDK retries them
+  (`max_retries`), waiting as the server's Retry-After / retry-after-ms says, else with
+  exponential backoff and jitter;
+- schema violations and malformed JSON: instructor asks the model again with the
   validation error (`validation_retries`).
-- 429, 5xx, timeouts, connection errors: retried here with exponential backoff and
-  jitter, or after the server's Retry-After; `max_retries` times.
-- Anything else, or retries exhausted: the call is recorded as failed with the reason;
-  the other calls go on.
+What is still failing after that is recorded with the reason; the other calls go on.
+
+Every HTTP request passes the client's event hooks: they count requests and retries per
+call and, when a `RequestGate` is given (the cluster-wide rate limiter of
+`extractor.distributed`), wait for it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import random
-from collections.abc import Awaitable, Callable, Coroutine
+import logging
+from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import httpx
-import instructor
-import openai
 from pydantic import BaseModel, ValidationError
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from extractor.llm.cache import CacheEntry, DiskCache
 from extractor.llm.config import LLMConfig
-from extractor.llm.errors import Failure, classify, is_transport_error
+from extractor.llm.errors import Failure, classify
 from extractor.llm.requests import CallSpec
 from extractor.llm.usage import Usage
 
-INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
-    "tools": instructor.Mode.TOOLS,
-    "json": instructor.Mode.JSON,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "md_json": instructor.Mode.MD_JSON,
-}
+if TYPE_CHECKING:
+    import httpx2
+
 T = TypeVar("T")
+CALL_HEADER = "x-extractor-call"  # which call a request belongs to (for the counts)
+RETRY_HEADER = "x-stainless-retry-count"  # set by the OpenAI SDK: 0 on a first attempt
+
+# instructor logs every failed attempt at ERROR; a failed call is reported by this
+# package (meta.llm.failures, the run summary), so its lines would only repeat it.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 class RequestGate(Protocol):
     """Asked around every HTTP request the LLM backends send (retries and re-asks
     included): e.g. the cluster-wide rate limiter of `extractor.distributed`."""
 
-    async def before_request(self, request: httpx.Request) -> None: ...
+    async def before_request(self, request: httpx2.Request) -> None: ...
 
-    async def after_response(self, response: httpx.Response) -> None: ...
-
-
-_request_gate: RequestGate | None = None
-
-
-def set_request_gate(gate: RequestGate | None) -> None:
-    """Route every request of this process through `gate` (None: no gate)."""
-    global _request_gate
-    _request_gate = gate
+    async def after_response(self, response: httpx2.Response) -> None: ...
 
 
 @dataclass
@@ -63,10 +58,10 @@ class CallOutcome:
     answer: BaseModel | None = None
     usage: Usage = field(default_factory=Usage)
     cached: bool = False
+    batch: bool = False  # the answer came from an imported Batch API result
     failure: Failure | None = None
-    attempts: int = 0  # requests our retry loop made (instructor re-asks not counted)
-    retries: int = 0
-    waits: list[float] = field(default_factory=list)  # seconds slept before each retry
+    attempts: int = 0  # HTTP requests this call made (SDK retries and re-asks included)
+    retries: int = 0  # of which SDK retries (429/5xx/timeout/connection)
 
     @property
     def ok(self) -> bool:
@@ -75,18 +70,14 @@ class CallOutcome:
 
 class Caller:
     def __init__(
-        self,
-        config: LLMConfig,
-        cache: DiskCache | None,
-        *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        rng: random.Random | None = None,
+        self, config: LLMConfig, cache: DiskCache | None, *, gate: RequestGate | None = None
     ) -> None:
         self.config = config
         self.cache = cache
-        self.sleep = sleep
-        self.rng = rng or random.Random()
+        self.gate = gate
         self.http_requests = 0
+        self._requests: Counter[str] = Counter()
+        self._retries: Counter[str] = Counter()
 
     # --- public -------------------------------------------------------------------
 
@@ -100,23 +91,27 @@ class Caller:
         needs_network = not self.config.offline and any(not self._cached(s) for s in specs)
         if not needs_network:
             return list(await asyncio.gather(*(self._one(s, None, semaphore) for s in specs)))
+        import httpx2
+        import instructor
+        import openai
+
         hooks: dict[str, list[Any]] = {"request": [self._count_request], "response": []}
-        if _request_gate is not None:
-            hooks["request"].append(_request_gate.before_request)
-            hooks["response"].append(_request_gate.after_response)
-        http = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.config.timeout),
-            limits=httpx.Limits(max_connections=self.config.concurrency * 2),
+        if self.gate is not None:
+            hooks["request"].append(self.gate.before_request)
+            hooks["response"].append(self.gate.after_response)
+        http = httpx2.AsyncClient(
+            timeout=httpx2.Timeout(self.config.timeout),
+            limits=httpx2.Limits(max_connections=self.config.concurrency * 2),
             event_hooks=hooks,
         )
         client = openai.AsyncOpenAI(
             base_url=self.config.base_url,
             api_key=self.config.key_value() or "unused",
             timeout=self.config.timeout,
-            max_retries=0,  # our loop retries, with Retry-After and jitter
+            max_retries=self.config.max_retries,
             http_client=http,
         )
-        patched = instructor.from_openai(client, mode=INSTRUCTOR_MODES[self.config.mode])
+        patched = instructor.from_openai(client, mode=_mode(self.config.mode))
         try:
             return list(await asyncio.gather(*(self._one(s, patched, semaphore) for s in specs)))
         finally:
@@ -125,8 +120,13 @@ class Caller:
 
     # --- one call -------------------------------------------------------------------
 
-    async def _count_request(self, request: httpx.Request) -> None:
+    async def _count_request(self, request: httpx2.Request) -> None:
         self.http_requests += 1
+        call = request.headers.get(CALL_HEADER)
+        if call:
+            self._requests[call] += 1
+            if request.headers.get(RETRY_HEADER, "0") not in ("", "0"):
+                self._retries[call] += 1
 
     def _cached(self, spec: CallSpec) -> CacheEntry | None:
         if self.cache is None or self.config.no_cache:
@@ -139,11 +139,16 @@ class Caller:
         if entry is not None:
             try:
                 outcome.answer = spec.answer_model.model_validate(entry.answer)
-                outcome.usage = entry.usage
-                outcome.cached = True
-                return outcome
             except ValidationError:
                 pass  # an entry from another schema version: ask again
+            else:
+                outcome.usage = entry.usage
+                outcome.cached = True
+                # an imported Batch answer is paid for once: by the first run that uses it
+                outcome.batch = entry.source == "batch" and not entry.reported
+                if outcome.batch and self.cache is not None:
+                    self.cache.put(entry.model_copy(update={"reported": True}))
+                return outcome
         if self.config.offline or client is None:
             outcome.failure = Failure(
                 "offline_miss",
@@ -152,29 +157,31 @@ class Caller:
             )
             return outcome
         async with semaphore:
-            await self._call_with_retries(spec, client, outcome)
+            await self._call(spec, client, outcome)
         return outcome
 
-    async def _call_with_retries(self, spec: CallSpec, client: Any, outcome: CallOutcome) -> None:
+    async def _call(self, spec: CallSpec, client: Any, outcome: CallOutcome) -> None:
         config = self.config
-        hard_limit = config.timeout * (config.validation_retries + 1) + 5
-        for attempt in range(config.max_retries + 1):
-            outcome.attempts += 1
-            try:
-                answer, completion = await asyncio.wait_for(self._create(spec, client), hard_limit)
-            except Exception as exc:  # classified below: every failure is recorded
-                failure = classify(exc, config.timeout)
-                spent = getattr(exc, "total_usage", None)
-                if spent is not None:
-                    outcome.usage = Usage.of(spent)
-                if failure.retryable and attempt < config.max_retries:
-                    wait = self.backoff(attempt, failure.retry_after)
-                    outcome.retries += 1
-                    outcome.waits.append(wait)
-                    await self.sleep(wait)
-                    continue
-                outcome.failure = failure
-                return
+        call_id = f"{spec.key}:{spec.chunk_index}:{spec.part}:{id(outcome)}"
+        kwargs: dict[str, Any] = {
+            "model": config.model,
+            "messages": [dict(m) for m in spec.messages],  # instructor appends re-asks
+            "response_model": spec.answer_model,
+            "max_retries": config.validation_retries,  # re-asks after a bad answer
+            "temperature": config.temperature,
+            "strict": False,
+            "extra_headers": {CALL_HEADER: call_id},
+        }
+        if config.max_output_tokens:
+            kwargs["max_tokens"] = config.max_output_tokens
+        try:
+            answer, completion = await client.chat.completions.create_with_completion(**kwargs)
+        except Exception as exc:  # classified: every failure is recorded with its reason
+            outcome.failure = classify(exc, config.timeout)
+            spent = getattr(exc, "total_usage", None)
+            if spent is not None:
+                outcome.usage = Usage.of(spent)
+        else:
             outcome.answer = answer
             outcome.usage = Usage.of(getattr(completion, "usage", None))
             if self.cache is not None and not config.no_cache:
@@ -187,42 +194,31 @@ class Caller:
                         usage=outcome.usage,
                     )
                 )
-            return
-
-    async def _create(self, spec: CallSpec, client: Any) -> tuple[BaseModel, Any]:
-        config = self.config
-        kwargs: dict[str, Any] = {
-            "model": config.model,
-            "messages": [dict(m) for m in spec.messages],  # instructor appends re-asks
-            "response_model": instructor_model(spec.answer_model),
-            "max_retries": AsyncRetrying(
-                stop=stop_after_attempt(config.validation_retries + 1),
-                retry=retry_if_exception(lambda e: not is_transport_error(e)),
-                reraise=True,
-            ),
-            "temperature": config.temperature,
-            "strict": False,
-        }
-        if config.max_output_tokens:
-            kwargs["max_tokens"] = config.max_output_tokens
-        answer, completion = await client.chat.completions.create_with_completion(**kwargs)
-        return answer, completion
-
-    def backoff(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before retry `attempt + 1`: the server's Retry-After (plus up
-        to 10 % jitter), else exponential backoff with jitter, capped at backoff_max."""
-        config = self.config
-        if retry_after is not None:
-            return retry_after * (1 + 0.1 * self.rng.random())
-        base = min(config.backoff_max, config.backoff_base * (2**attempt))
-        return base * (0.5 + 0.5 * self.rng.random())
+        finally:
+            outcome.attempts = self._requests.pop(call_id, 0)
+            outcome.retries = self._retries.pop(call_id, 0)
 
 
-@functools.cache
-def instructor_model(model: type[BaseModel]) -> type[BaseModel]:
-    """The answer model wrapped by instructor once (it would wrap it on every call)."""
-    wrapped: type[BaseModel] = instructor.openai_schema(model)  # type: ignore[arg-type, assignment]
-    return wrapped
+def preload() -> None:
+    """Import the client libraries now, with the parts they load on first use (seconds
+    of start-up): a parent process that forks workers does it once for all of them. A
+    client is built and dropped; nothing is sent."""
+    import instructor
+    import openai
+
+    client = openai.AsyncOpenAI(base_url="http://127.0.0.1:9/v1", api_key="unused")
+    instructor.from_openai(client, mode=instructor.Mode.TOOLS)
+
+
+def _mode(name: str) -> Any:
+    import instructor
+
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json": instructor.Mode.JSON,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        "md_json": instructor.Mode.MD_JSON,
+    }[name]
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from extractor.errors import ConfigError
+
 Mode = Literal["tools", "json", "json_schema", "md_json"]
 MODES: tuple[str, ...] = ("tools", "json", "json_schema", "md_json")
 
@@ -54,10 +56,6 @@ _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n", ""}
 
 
-class ConfigError(ValueError):
-    """The LLM backend cannot start: a setting is missing or malformed. Shown as is."""
-
-
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "budget-extractor" / "llm"
@@ -65,7 +63,7 @@ def default_cache_dir() -> Path:
 
 class LLMConfig(BaseModel):
     """Everything the LLM and hybrid backends need. Immutable; build with `from_env`
-    or `resolve` (flags over environment)."""
+    or `resolve` (flags over environment) and pass it on: nothing is kept in the process."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -75,7 +73,7 @@ class LLMConfig(BaseModel):
     mode: Mode = "tools"
     temperature: float = Field(default=0.0, ge=0, le=2)
     timeout: float = Field(default=60.0, gt=0)  # seconds per HTTP call
-    max_retries: int = Field(default=4, ge=0)  # 429 / 5xx / timeout / connection retries
+    max_retries: int = Field(default=4, ge=0)  # 429/5xx/timeout/connection: the SDK retries
     validation_retries: int = Field(default=2, ge=0)  # instructor re-asks after a schema violation
     concurrency: int = Field(default=8, ge=1)
     max_chunk_tokens: int = Field(default=6000, ge=200)  # a longer form is split by rows
@@ -84,8 +82,6 @@ class LLMConfig(BaseModel):
     no_cache: bool = False  # bypass the cache (neither read nor written)
     offline: bool = False  # use only the cache; a miss fails that chunk
     prices: Path | None = None  # JSON price table overriding the defaults
-    backoff_base: float = Field(default=1.0, ge=0)  # first retry waits about this long
-    backoff_max: float = Field(default=60.0, ge=0)  # no single wait is longer
     narrative: bool = True  # ask the model for the figures narrative chunks state
 
     def missing(self) -> list[str]:
@@ -169,16 +165,3 @@ def _parse_bool(name: str, raw: str) -> bool:
     if text in _FALSE:
         return False
     raise ConfigError(f"LLM 配置有误：{name} 应为 true/false，实际为 {raw!r}")
-
-
-_default: LLMConfig | None = None
-
-
-def set_default_config(config: LLMConfig | None) -> None:
-    """The config `get_backend("llm")` uses when given none (CLI flags set it once)."""
-    global _default
-    _default = config
-
-
-def current_config() -> LLMConfig:
-    return _default if _default is not None else LLMConfig.from_env()

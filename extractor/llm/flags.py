@@ -1,11 +1,10 @@
-"""Flags a backend raises before project ids exist; resolved when the result is built."""
+"""Rule ids of the LLM backends' own flags (raised as `PendingFlag`s: project ids are
+given once every chunk is read)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from extractor.models import Flag, Project, Severity, Span
+from extractor.backends import PendingFlag
+from extractor.models import Severity
 
 UNGROUNDED = "llm.ungrounded"
 DISAGREEMENT = "hybrid.disagreement"
@@ -15,33 +14,4 @@ LLM_RULES: dict[str, tuple[Severity, str]] = {
     DISAGREEMENT: ("warning", "模板解析与模型的结果不一致"),
 }
 
-
-@dataclass
-class PendingFlag:
-    rule: str
-    path: str
-    message: str
-    project: Project | None = None  # the record object; its id is read at the end
-    severity: Severity = "warning"
-    expected: Any = None
-    found: Any = None
-    span: Span | None = None
-
-    def resolve(self, projects: list[Project]) -> Flag | None:
-        """The flag with the project's final id; None when the project was merged away."""
-        project_id: str | None = None
-        if self.project is not None:
-            match = next((p for p in projects if p is self.project), None)
-            if match is None:
-                return None
-            project_id = match.id
-        return Flag(
-            rule=self.rule,
-            severity=self.severity,
-            project=project_id,
-            path=self.path,
-            message=self.message,
-            expected=self.expected,
-            found=self.found,
-            span=self.span,
-        )
+__all__ = ["DISAGREEMENT", "LLM_RULES", "UNGROUNDED", "PendingFlag"]

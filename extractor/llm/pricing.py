@@ -4,7 +4,11 @@ Prices are per million tokens, in the table's currency. The defaults below are r
 list prices and will drift: pass your own table with `--llm-prices prices.json`
 (EXTRACTOR_LLM_PRICES), shaped like
 
-    {"currency": "USD", "models": {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}}
+    {"currency": "USD", "models": {"gpt-4o-mini": {"input": 0.15, "output": 0.6}},
+     "batch_factor": 0.5}
+
+`batch_factor` is the share of the price that answers through the Batch API cost (half,
+at OpenAI).
 
 A model is matched by exact name, then by the longest table name it starts with
 ("gpt-4o-mini-2024-07-18" → "gpt-4o-mini"). An unknown model has no cost estimate.
@@ -32,6 +36,7 @@ class PriceTable(BaseModel):
 
     currency: str = "USD"
     models: dict[str, Price] = Field(default_factory=dict)
+    batch_factor: float = Field(default=0.5, ge=0)  # Batch API answers cost this share
 
     def price_of(self, model: str | None) -> Price | None:
         if not model:
@@ -73,4 +78,4 @@ def load_prices(path: Path | None) -> PriceTable:
         raise ConfigError(f"价格表 {path} 无法读取：{exc}") from None
     merged = dict(DEFAULT_PRICES.models) if table.currency == DEFAULT_PRICES.currency else {}
     merged.update(table.models)
-    return PriceTable(currency=table.currency, models=merged)
+    return PriceTable(currency=table.currency, models=merged, batch_factor=table.batch_factor)

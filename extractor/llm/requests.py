@@ -1,5 +1,9 @@
 """The calls a document needs: one per form chunk (or per part of a long form) and one
-per narrative chunk that states figures; their cache keys and request bodies."""
+per narrative chunk whose prose states figures; their cache keys and request bodies.
+
+A form is stated as the kind the pipeline gave it (`Chunk.form`, from its printed title)
+with that kind's rules from the prompt files; tables that are not forms (budget tables,
+final accounts) are left out of the narrative calls: only prose lines are sent."""
 
 from __future__ import annotations
 
@@ -16,20 +20,29 @@ from extractor.llm.config import LLMConfig
 from extractor.llm.prompts import PromptSet
 from extractor.llm.schema import ANSWER_MODELS, schema_hash
 from extractor.llm.split import split_form
-from extractor.llm.tokens import estimate_messages
+from extractor.llm.tokens import estimate_messages, estimate_tokens
+from extractor.normalize import join_number_spaces
+from extractor.rows import read_rows
 
 CallKind = Literal["form", "narrative"]
 
-FORM_LABELS: dict[str, str] = {
-    "project_self_evaluation": "项目支出绩效自评表",
-    "department_self_evaluation": "部门整体绩效自评表",
-    "project_target": "项目绩效目标表",
-    "department_target": "部门整体支出绩效目标申报表",
-    "evaluation_scoring": "评价报告的评分表/指标体系（决策、过程、产出、效益等指标）",
+# How the pipeline decided the form's kind (`Chunk.form_by`), as the prompt says it.
+FORM_BASIS: dict[str, str] = {
+    "title": "由表格标题确定",
+    "document": "表格未印标题，由报告中的文字确定",
+    "columns": "表格未印标题，由表头的列确定",
 }
 CONTEXT_HEAD = 400  # characters kept from the start of a long context (report titles)
 CONTEXT_TAIL = 1200  # and from its end (the lines right above the form)
-_FIGURE = re.compile(r"\d")
+# A figure stated with its unit: what the narrative prompt lists (dates, table numbers,
+# row formulas such as "27 行= (1+2+…)" and headings are not).
+_STATED_FIGURE = re.compile(
+    r"\d\s*(?:万元|亿元|元|%|％|万人次|人次|人|户|家|次|个|项|件|份|套|种|所|名|分|倍|台|辆|张|床|吨|亩|小时|平方米|公里|天)"
+)
+_NUMBER_CELL = re.compile(r"^[\d.,，%％\s-]+$")
+ANSWER_BASE = 60  # tokens of an answer's frame
+TOKENS_PER_RECORD_ROW = 66
+NARRATIVE_SHARE = 0.3
 JSON_INSTRUCTION = (
     "As a genius expert, your task is to understand the content and provide\n"
     "the parsed objects in json that match the following json_schema:\n\n{schema}\n\n"
@@ -51,10 +64,32 @@ class CallSpec:
     part: int = 1
     parts: int = 1
     label: str = ""
+    text: str = field(default="", compare=False)  # the form part or prose the call reads
 
     @property
     def answer_model(self) -> type[BaseModel]:
         return ANSWER_MODELS[self.kind]
+
+
+def form_text(chunk: Chunk) -> str:
+    """A form as the prompt shows it: its row text, one table row a line, cells
+    separated by tabs. (The one place to render a chunk that keeps its grid.)"""
+    return chunk.text
+
+
+def prose_text(text: str) -> str:
+    """The lines of a narrative chunk that are not table rows."""
+    return "\n".join(row.raw for row in read_rows(text) if not row.is_table and row.raw.strip())
+
+
+def record_rows(text: str) -> int:
+    """Table rows that print a number in a cell of their own (indicator and funding
+    rows, subtotals): about one record of the answer each."""
+    return sum(
+        1
+        for row in read_rows(text)
+        if row.is_table and any(c.key and _NUMBER_CELL.match(c.key) for c in row.cells)
+    )
 
 
 def trim_context(context: str) -> str:
@@ -108,12 +143,15 @@ class RequestBuilder:
 
     def form_specs(self, index: int, chunk: Chunk) -> list[CallSpec]:
         prompt = self.prompts.form
-        parts = split_form(chunk.text, self.config.max_chunk_tokens)
+        parts = split_form(form_text(chunk), self.config.max_chunk_tokens)
+        label = prompt.label(chunk.form)
         specs = []
         for part in parts:
             messages = prompt.render(
-                form_label=FORM_LABELS.get(chunk.form or "", "绩效表"),
-                title=chunk.title or "（无）",
+                form_label=label,
+                form_basis=FORM_BASIS.get(chunk.form_by, FORM_BASIS["title"]),
+                title=chunk.title or "（未印出标题）",
+                form_rules=prompt.rules(chunk.form),
                 part_note=_part_note(part.index, part.count),
                 context=trim_context(chunk.context) or "（无）",
                 text=part.text,
@@ -127,21 +165,24 @@ class RequestBuilder:
                     chunk_index=index,
                     part=part.index,
                     parts=part.count,
-                    label=f"表格 {chunk.title or FORM_LABELS.get(chunk.form or '', '')}{suffix}",
+                    label=f"表格 {chunk.title or label}{suffix}",
+                    text=part.text,
                 )
             )
         return specs
 
     def narrative_spec(self, index: int, chunk: Chunk) -> CallSpec | None:
-        if not _FIGURE.search(chunk.text):
-            return None  # nothing to state
-        messages = self.prompts.narrative.render(text=chunk.text)
+        prose = prose_text(chunk.text)
+        if not _STATED_FIGURE.search(join_number_spaces(prose)):
+            return None  # no figure stated in prose (tables are not narrative)
+        messages = self.prompts.narrative.render(text=prose)
         return CallSpec(
             key=self.key("narrative", messages),
             kind="narrative",
             messages=messages,
             chunk_index=index,
             label=f"正文 {chunk.start}-{chunk.end}",
+            text=prose,
         )
 
     # --- request bodies (batch export, dry-run estimates) ------------------------------
@@ -174,6 +215,15 @@ class RequestBuilder:
                 messages[-1]["content"] += "\n\n" + MD_JSON_INSTRUCTION
         body["messages"] = messages
         return body
+
+    def estimated_completion_tokens(self, spec: CallSpec) -> int:
+        """The answer's size: a form's answer restates its records (about one per table
+        row that prints a number: ~66 tokens each, fitted on the oracle answers of
+        golden 000–003 and within 30 % on each of them); a narrative answer lists the
+        figures of its prose (a share of it: not measured, no real answers here)."""
+        if spec.kind == "form":
+            return ANSWER_BASE + TOKENS_PER_RECORD_ROW * record_rows(spec.text)
+        return ANSWER_BASE + int(estimate_tokens(spec.text) * NARRATIVE_SHARE)
 
     def estimated_prompt_tokens(self, spec: CallSpec) -> int:
         body = self.body(spec)

@@ -5,7 +5,8 @@ text-layer reader writes — so one template parser reads every input.
 
 Modules (each small, one job):
 
-- `settings`  OcrSettings (mode auto|always|never, engine, dpi, thresholds), sessions
+- `settings`  OcrSettings (mode auto|always|never, engine, dpi, thresholds), passed as
+              an argument (`extract_document(path, ocr=OcrSettings(...))`)
 - `engines`   RapidOCR / tesseract behind one interface, loaded once per process
 - `raster`    page → grey picture; working image ↔ page coordinates
 - `orient`    quarter turns (90/180/270) and skew
@@ -22,18 +23,6 @@ Modules (each small, one job):
 Importing this package loads neither OpenCV nor the OCR engine.
 """
 
-from extractor.ocr.settings import (
-    OcrSettings,
-    current_settings,
-    ocr_session,
-    parse_ocr_option,
-    set_default_settings,
-)
+from extractor.ocr.settings import DISABLED, OcrSettings, parse_ocr_option
 
-__all__ = [
-    "OcrSettings",
-    "current_settings",
-    "ocr_session",
-    "parse_ocr_option",
-    "set_default_settings",
-]
+__all__ = ["DISABLED", "OcrSettings", "parse_ocr_option"]

@@ -1,6 +1,6 @@
 """After extraction: boxes on spans, OCR facts in `meta`, low-confidence flags.
 
-    result = extract_document(path)            # read inside an ocr_session
+    result = extract_document(path, ocr=settings)
     flags = annotate_ocr(result, document)     # document: the Document that was read
 
 `annotate_ocr` changes `result` in place and returns the flags it added:

@@ -8,7 +8,7 @@ wrapped lines; boxes are mapped from image pixels to page points.
 
 from __future__ import annotations
 
-from extractor.layout import Grid, PageLayout, Piece, Reread, lay_out_page
+from extractor.layout import Grid, PageLayout, Piece, Reread, lay_out_page, stream_grids
 from extractor.ocr.engines import RawLine
 from extractor.ocr.grid import Table
 from extractor.ocr.raster import View
@@ -33,9 +33,11 @@ def page_text(
 ) -> PageLayout:
     """Row text, boxes, stretches and tables of an OCR'd page: tables and lines of text,
     top to bottom. `reread` may give a cell's pieces a second look (`extractor.ocr.cells`)."""
+    pieces = pieces_of(lines)
+    grids = [grid_of(t) for t in tables] or stream_grids(pieces)  # no rules: by position
     return lay_out_page(
-        pieces_of(lines),
-        [grid_of(t) for t in tables],
+        pieces,
+        grids,
         page=page,
         to_page=view.rect_to_page,
         joiner=" ",

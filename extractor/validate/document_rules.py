@@ -18,8 +18,7 @@ _LIST_HEADER = re.compile(r"序\s*号|项\s*目\s*名\s*称")
 _NAME_NOISE = re.compile(r"[\s,，、.。:：;；“”\"'‘’（）()\[\]【】《》<>·\-—_]")
 # Unit headers: "（元）", "单位：元" vs "（万元）", "单位：万元".
 _INDICATOR_BLOCK = re.compile(r"一\s*级\s*指\s*标|三\s*级\s*指\s*标")
-_YUAN_HEADER = re.compile(
-r"[（(]\s*元\s*[)）]|单\s*位\s*[：:]\s*元(?![/／])")
+_YUAN_HEADER = re.compile(r"[（(]\s*元\s*[)）]|单\s*位\s*[：:]\s*元(?![/／])")
 _WAN_HEADER = re.compile(
     r"[（(]\s*(?:单\s*位\s*[：:]\s*)?万\s*元\s*[)）]|单\s*位\s*[：:]\s*万\s*元"
 )

@@ -60,6 +60,7 @@ FUNDING_COLUMNS = (
     "balance",
     "weight",
     "score",
+    "ignore",  # a column of amounts the records do not keep (中长期资金总额)
 )
 FUNDING_SOURCES = ("total", "fiscal", "carryover", "other", "as_printed")
 HEADER_FIELDS = ("name", "department", "implementer")

@@ -128,7 +128,6 @@ def test_two_funding_blocks_side_by_side(tmp_path: Path) -> None:
     assert not [f for f in result.flags if f.rule == "funding.total_sum"]
 
 
-
 def test_a_scoring_table_with_weights_inside_its_labels(tmp_path: Path) -> None:
     rows: list[Row] = [
         ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分"],

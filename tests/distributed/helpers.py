@@ -32,14 +32,13 @@ def slow_processor(
 
 
 def call_many(limiter: Any, config: LLMConfig, tag: str, count: int) -> tuple[str, list[bool]]:
-    """`count` concurrent narrative calls through the real LLM caller, with this
-    process's requests gated by the shared limiter (run as a Ray task)."""
+    """`count` concurrent narrative calls through the real LLM caller, its requests
+    gated by the shared limiter (run as a Ray task)."""
     from extractor.distributed.gate import RateLimitGate
-    from extractor.distributed.seam import install_gate
     from extractor.llm.caller import Caller
     from extractor.llm.requests import CallSpec
 
-    how = install_gate(RateLimitGate(limiter))
+    gate = RateLimitGate(limiter)
     specs = [
         CallSpec(
             key=f"{tag}-{i}",
@@ -52,5 +51,5 @@ def call_many(limiter: Any, config: LLMConfig, tag: str, count: int) -> tuple[st
         )
         for i in range(count)
     ]
-    outcomes = Caller(config, None).run(specs)
-    return how, [o.ok for o in outcomes]
+    outcomes = Caller(config, None, gate=gate).run(specs)
+    return "gate", [o.ok for o in outcomes]

@@ -6,17 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from extractor.distributed.bucket import RateBuckets, TokenBucket
 from extractor.distributed.gate import ESTIMATE_KEY, RateLimitGate, estimate_request
 from extractor.distributed.limiter import RateLimiter
 from extractor.distributed.options import RateLimits
-from extractor.distributed.seam import install_gate
-from extractor.llm import caller as caller_module
 
 
 class FakeClock:
@@ -174,25 +173,26 @@ def test_the_gate_waits_as_told_and_settles_with_the_reported_usage() -> None:
     assert limiter.settle.calls == [(estimated, 42)]
 
 
-def test_the_gate_is_installed_into_the_llm_caller_and_removed() -> None:
-    cls = caller_module.Caller
-    original = cls._count_request
-    gate = RateLimitGate(_FakeLimiter(0.0))
-    try:
-        how = install_gate(gate)
-        if hasattr(caller_module, "set_request_gate"):
-            assert how == "seam"
-        else:  # until the caller has the seam: its request hook is wrapped
-            assert how == "fallback" and cls._count_request is not original
-            install_gate(gate)  # installing twice wraps once
-            assert cls._count_request.__wrapped_count__ is original  # type: ignore[attr-defined]
-    finally:
-        install_gate(None)
-    assert cls._count_request is original
+def test_the_gate_sees_every_request_of_the_backend_it_is_given(tmp_path: Path) -> None:
+    """No process-wide seam: the gate is an argument of the backend (and its caller)."""
+    from extractor.backends import get_backend
+    from extractor.llm.config import LLMConfig
+    from extractor.pipeline import extract_document
+    from tests.llm.conftest import default_reply
+    from tests.llm.fake_server import Answer, FakeOpenAI
+    from tests.llm.samples import LIBRARY, SELF_EVALUATION, library_answer
 
-
-def test_the_official_seam_is_preferred(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[Any] = []
-    monkeypatch.setattr(caller_module, "set_request_gate", seen.append, raising=False)
-    gate = RateLimitGate(_FakeLimiter(0.0))
-    assert install_gate(gate) == "seam" and seen == [gate]
+    limiter = _FakeLimiter(delay=0.0)
+    gate = RateLimitGate(limiter, output_tokens_guess=100)
+    path = tmp_path / "a.txt"
+    path.write_text(SELF_EVALUATION, encoding="utf-8")
+    with FakeOpenAI(default=default_reply) as server:
+        server.script(LIBRARY, [Answer(library_answer())])
+        config = LLMConfig(
+            base_url=server.base_url, model="m", api_key="k", no_cache=True, narrative=False
+        )
+        extract_document(path, backend=get_backend("llm", llm=config, gate=gate))
+        ungated = get_backend("llm", llm=config)  # another backend in the same process
+        extract_document(path, backend=ungated)
+        assert len(server.requests) == 2
+    assert len(limiter.reserve.calls) == 1 and len(limiter.settle.calls) == 1

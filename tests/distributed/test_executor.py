@@ -214,6 +214,23 @@ def test_a_worker_killed_at_every_attempt_fails_only_its_document(tmp_path: Path
     assert len(list(pids.glob("*.pid"))) == 2  # two attempts, two different processes
     assert sorted(_outputs(tmp_path / "out")) == ["a.json", "c.json"]
     assert report.exit_code == 1 and "进程" in printed
+    # two attempts lost is one retry, and the screen counts it so
+    assert "共尝试 2 次均未完成" in printed and "工作进程失去 2 次，重试 1 次" in printed
+    assert report.totals()["retries"] == 1 and report.totals()["lost_attempts"] == 2
+
+
+def test_staging_folders_of_dead_actors_are_removed(tmp_path: Path) -> None:
+    from extractor.distributed.worker import STAGING_PREFIX, remove_stale_staging
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    gone = tmp_path / f"{STAGING_PREFIX}{dead.pid}-abc"
+    (gone / "3").mkdir(parents=True)
+    (gone / "3" / "input.pdf").write_bytes(b"%PDF-")
+    alive = tmp_path / f"{STAGING_PREFIX}{os.getpid()}-def"
+    alive.mkdir()
+    assert remove_stale_staging(tmp_path) == 1
+    assert not gone.exists() and alive.exists()
 
 
 def test_a_document_over_the_time_limit_is_stopped_not_retried(tmp_path: Path) -> None:

@@ -71,7 +71,10 @@ def test_parallel_tasks_together_stay_within_the_requests_per_window(tmp_path: P
     clocked = Clocked()
     with FakeOpenAI(default=clocked) as server:
         config = config_for(server, tmp_path, concurrency=each)
-        limiter = start_limiter(RateLimits(requests_per_minute=quota, window=window), name=None)
+        # a loaded CI machine may deliver a granted request up to a second late: the
+        # limiter is told so (jitter), as a deployment would be told its network's lag
+        limits = RateLimits(requests_per_minute=quota, window=window, jitter=1.0)
+        limiter = start_limiter(limits, name=None)
         try:
             started = time.monotonic()
             results = ray.get(
@@ -83,14 +86,13 @@ def test_parallel_tasks_together_stay_within_the_requests_per_window(tmp_path: P
             ray.kill(limiter)
     total = tasks * each
     assert all(all(ok) for _, ok in results) and len(clocked.arrivals) == total
-    assert {how for how, _ in results} <= {"seam", "fallback"}
+    assert {how for how, _ in results} == {"gate"}
     # the quota held in every window the server saw, and it was the limiter that held
     # it: unlimited, the 16 calls would all arrive at once
     assert busiest(clocked.arrivals, window) <= quota
     assert max(clocked.arrivals) - min(clocked.arrivals) >= (total - quota) / quota * window
     assert stats["requests"] == total and stats["longest_wait_seconds"] > 0.5
-    if {how for how, _ in results} == {"seam"}:  # the caller's seam also settles tokens
-        assert stats["tokens_corrected"] != 0
+    assert stats["tokens_corrected"] != 0  # the gate also settles the tokens used
     assert seconds < 30
 
 
@@ -109,11 +111,12 @@ def test_an_llm_batch_on_ray_goes_through_the_limiter(tmp_path: Path) -> None:
         console = Console(file=io.StringIO(), width=200)
         report = run_batch_ray(
             files,
-            BatchOptions(out_dir=tmp_path / "out", backend="llm", ocr=OcrSettings(mode="never")),
+            BatchOptions(
+                out_dir=tmp_path / "out", backend="llm", ocr=OcrSettings(mode="never"), llm=config
+            ),
             RayOptions(
                 ocr_workers=2,
                 warm_up=False,
-                llm_config=config,
                 limits=RateLimits(requests_per_minute=quota, window=window),
             ),
             console,

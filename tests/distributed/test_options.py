@@ -22,7 +22,7 @@ def test_flags_win_over_the_environment_for_the_quota(monkeypatch: pytest.Monkey
     monkeypatch.setenv("EXTRACTOR_LLM_RPM", "500")
     monkeypatch.setenv("EXTRACTOR_LLM_TPM", "90000")
     options = ray_options_from_cli(ray_address="auto", ocr_workers=3, backend="rules")
-    assert options.address == "auto" and options.ocr_workers == 3 and options.llm_config is None
+    assert options.address == "auto" and options.ocr_workers == 3
     assert options.limits.requests_per_minute == 500 and options.limits.tokens_per_minute == 90000
     flagged = ray_options_from_cli(
         ray_address=None, ocr_workers=0, backend="rules", llm_rpm=60, llm_tpm=0
@@ -30,12 +30,20 @@ def test_flags_win_over_the_environment_for_the_quota(monkeypatch: pytest.Monkey
     assert flagged.limits.requests_per_minute == 60 and flagged.limits.tokens_per_minute is None
 
 
-def test_an_llm_backend_ships_its_configuration() -> None:
+def test_an_llm_backend_ships_its_configuration_with_the_batch_options(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The workers build their backend from the run's settings: nothing process-wide."""
+    import pickle
+
+    from extractor.batch import BatchOptions
+    from extractor.distributed.worker import DocumentWorker
+
     config = LLMConfig(base_url="http://127.0.0.1:9/v1", model="m", api_key="k")
-    options = ray_options_from_cli(
-        ray_address=None, ocr_workers=0, backend="hybrid", llm_config=config
-    )
-    assert options.llm_config is config
+    options = BatchOptions(out_dir=tmp_path, backend="hybrid", llm=config)
+    shipped = pickle.loads(pickle.dumps(options))  # as Ray sends it to an actor
+    worker = DocumentWorker(shipped, warm_up=False)
+    assert worker.backend.name == "hybrid" and worker.backend.config.model == "m"
+    assert worker.backend.config.key_value() == "k"
+    worker.close()
 
 
 def test_settings_are_checked() -> None:

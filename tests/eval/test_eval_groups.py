@@ -103,3 +103,12 @@ def test_gate_per_family_rendering_form_type_and_known_failures() -> None:
     assert failures[2].startswith("rendering scan_pdf: F1 0.0000")
     assert failures[3] == "form type right 0.5000 < 0.6000"
     assert len(failures) == 4
+    pairs = Thresholds(
+        per_family_rendering_f1={"A/markdown": 1.0, "A/text_pdf": 0.99, "B/markdown": 0.5},
+        known_failures=["b-scan"],
+    )
+    assert check_thresholds(report, pairs) == [
+        "family × rendering A/text_pdf: F1 "
+        f"{report.by_family_rendering['A/text_pdf'].counts.f1:.4f} < 0.9900",
+        "family × rendering B/markdown: has a threshold but was not evaluated",
+    ]

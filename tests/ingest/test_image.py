@@ -13,7 +13,7 @@ import pytest
 from extractor.errors import InputError
 from extractor.ingest.image import images_to_pdf, page_dpi, read_image
 from extractor.ocr import engines
-from extractor.ocr.settings import OcrSettings, ocr_session
+from extractor.ocr.settings import OcrSettings
 from extractor.pipeline import extract_document
 from tests.ocr.helpers import draw, form
 
@@ -54,8 +54,7 @@ def test_a_photographed_form_gives_the_records_of_its_text_version(tmp_path: Pat
     text_pdf = draw(tmp_path / "form.pdf", [form("002", "2022年特定目标类项目绩效目标表")])
     with pymupdf.open(text_pdf) as doc:
         cv2.imwrite(str(tmp_path / "form.png"), _picture(doc[0]))
-    with ocr_session(OcrSettings(mode="auto")):
-        from_image = extract_document(tmp_path / "form.png")
+    from_image = extract_document(tmp_path / "form.png", ocr=OcrSettings(mode="auto"))
     from_text = extract_document(text_pdf)
     assert from_image.source.pages == 1
     (image_form,), (text_form,) = from_image.projects, from_text.projects

@@ -205,10 +205,10 @@ def test_page_mupdf_cannot_parse_is_kept_for_ocr(
     mk.write_scanned_pdf(tmp_path / "doc.pdf", ["项目名称：城乡医疗救助"])
     real = pdf_reader._read_page
 
-    def broken_first_page(page: pymupdf.Page, number: int) -> object:
+    def broken_first_page(page: pymupdf.Page, number: int, *settings: object) -> object:
         if number == 1:
             raise RuntimeError("syntax error in content stream")
-        return real(page, number)
+        return real(page, number, *settings)
 
     monkeypatch.setattr(pdf_reader, "_read_page", broken_first_page)
     doc = _read(tmp_path / "doc.pdf")

@@ -8,13 +8,11 @@ from typing import Any
 
 import pytest
 
+from extractor.backends import get_backend
 from extractor.llm.config import LLMConfig
+from extractor.models import DocumentResult
+from extractor.pipeline import extract_document
 from tests.llm.fake_server import Answer, Error, FakeOpenAI, Reply, first_user
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # instructor 1.3 compares modes against its deprecated FUNCTIONS mode on every call
-    config.addinivalue_line("filterwarnings", "ignore:FUNCTIONS is deprecated:DeprecationWarning")
 
 
 def default_reply(body: dict[str, Any]) -> Reply:
@@ -44,8 +42,6 @@ def make_config(server: FakeOpenAI, tmp_path: Path) -> ConfigFactory:
             "timeout": 2.0,
             "max_retries": 2,
             "validation_retries": 1,
-            "backoff_base": 0.01,
-            "backoff_max": 0.05,
             "concurrency": 4,
         }
         values.update(changes)
@@ -62,3 +58,8 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write_file
+
+
+def run_llm(config: LLMConfig, path: Path, backend: str = "llm") -> DocumentResult:
+    """The pipeline on one file with a model backend built from `config`."""
+    return extract_document(path, backend=get_backend(backend, llm=config))

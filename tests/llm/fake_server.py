@@ -8,6 +8,10 @@ output; the answers are the tests' own expectations for made-up forms.
 Reply kinds: `Answer(obj)` (a tool call in tools mode, JSON text in JSON modes, a
 ```json block in md_json mode), `Raw(text)` (any text, e.g. malformed JSON),
 `Error(status, headers)` and `Hang(seconds)`.
+
+Token counts in `usage` are the planner's own estimate (`extractor.llm.tokens`) of what
+was sent and answered, so the tests can compare the dry-run's estimates with what the
+answers "cost" here; a real endpoint counts with its tokenizer.
 """
 
 from __future__ import annotations
@@ -58,10 +62,12 @@ def first_user(body: dict[str, Any]) -> str:
 
 
 def usage_for(body: dict[str, Any], completion: str) -> dict[str, int]:
-    """Deterministic token counts: one per two characters of the messages."""
-    prompt = sum(len(str(m.get("content") or "")) for m in body.get("messages", [])) // 2
-    prompt += len(json.dumps(body.get("tools") or body.get("response_format") or "")) // 8
-    done = max(1, len(completion) // 4)
+    """Deterministic token counts: the planner's estimate of the request and answer."""
+    from extractor.llm.tokens import estimate_messages, estimate_tokens
+
+    messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
+    prompt = estimate_messages(messages, body.get("tools") or body.get("response_format"))
+    done = max(1, estimate_tokens(completion))
     return {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done}
 
 
@@ -74,10 +80,10 @@ def completion_body(body: dict[str, Any], reply: Answer | Raw) -> dict[str, Any]
             {"id": "call_1", "type": "function", "function": {"name": name, "arguments": text}}
         ]
     else:
-        md = any("```json" in str(m.get("content") or "") for m in body.get("messages", []))
-        message["content"] = (
-            f"好的。\n```json\n{text}\n```" if md and isinstance(reply, Answer) else text
-        )
+        # md_json mode asks for a ```json block (and gets some chatter round it); the JSON
+        # modes set response_format and get the bare object
+        md = not body.get("response_format") and isinstance(reply, Answer)
+        message["content"] = f"好的。\n```json\n{text}\n```" if md else text
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",

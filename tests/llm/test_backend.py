@@ -5,11 +5,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from extractor.llm import LLMConfig, make_backend
-from extractor.llm.run import extract_document
+from extractor.backends import get_backend
+from extractor.llm import LLMConfig
 from extractor.models import DocumentResult
+from extractor.pipeline import extract_document
 from extractor.pipeline import extract_document as rules_extract
-from tests.llm.conftest import ConfigFactory
+from tests.llm.conftest import ConfigFactory, run_llm
 from tests.llm.fake_server import Answer, Error, FakeOpenAI, Raw
 from tests.llm.samples import (
     CANTEEN,
@@ -32,7 +33,7 @@ def script_all(server: FakeOpenAI) -> None:
 
 
 def run(config: LLMConfig, path: Path, backend: str = "llm") -> DocumentResult:
-    return extract_document(path, make_backend(backend, config))
+    return run_llm(config, path, backend)
 
 
 def strip_spans(result: DocumentResult) -> list[dict]:
@@ -75,10 +76,10 @@ def test_meta_holds_prompt_versions_hashes_usage_and_cost(
     prices.write_text(
         json.dumps({"currency": "CNY", "models": {"fake-model": {"input": 2, "output": 8}}})
     )
-    backend = make_backend("llm", make_config(prices=prices))
-    result = extract_document(write("report.txt", REPORT), backend)
+    backend = get_backend("llm", llm=make_config(prices=prices))
+    result = extract_document(write("report.txt", REPORT), backend=backend)
     llm = result.meta["llm"]
-    assert llm["prompt_versions"] == {"form": "form-v1", "narrative": "narrative-v1"}
+    assert llm["prompt_versions"] == {"form": "form-v2", "narrative": "narrative-v1"}
     assert set(llm["prompt_hashes"]) == {"form", "narrative"} and set(llm["schema_hashes"]) == {
         "form",
         "narrative",
@@ -95,7 +96,7 @@ def test_meta_holds_prompt_versions_hashes_usage_and_cost(
     assert usage["currency"] == "CNY" and abs(usage["estimated_cost"] - expected) < 1e-12
     assert "test-key" not in json.dumps(result.meta)
     # per run: a second document adds up
-    extract_document(write("again.txt", REPORT.replace("2023", "2022")), backend)
+    extract_document(write("again.txt", REPORT.replace("2023", "2022")), backend=backend)
     summary = backend.run_summary()
     assert (
         summary["documents"] == 2
@@ -266,33 +267,50 @@ def test_prefetch_overlaps_documents_and_keeps_accounting(
 ) -> None:
     script_all(server)
     paths = [write(f"r{i}.txt", REPORT.replace("2023", str(2000 + i))) for i in range(3)]
-    backend = make_backend("llm", make_config(concurrency=8, no_cache=True))
+    backend = get_backend("llm", llm=make_config(concurrency=8, no_cache=True))
     server.latency = 0.1
     sent = backend.prefetch([*paths, write("empty.txt", "")])
-    assert sent == len(server.requests) == 12 and server.max_active > 4
-    results = [extract_document(p, backend) for p in paths]
-    assert len(server.requests) == 12  # the documents took their answers from memory
+    assert sent == len(server.requests) == 9 and server.max_active > 4
+    results = [extract_document(p, backend=backend) for p in paths]
+    assert len(server.requests) == 9  # the documents took their answers from memory
     assert all(len(r.projects) == 2 and not r.meta["partial"] for r in results)
-    assert [r.meta["llm"]["usage"]["calls"] for r in results] == [4, 4, 4]
-    assert backend.run_summary()["usage"]["calls"] == 12
+    assert [r.meta["llm"]["usage"]["calls"] for r in results] == [3, 3, 3]
+    assert backend.run_summary()["usage"]["calls"] == 9
 
 
-def test_the_backend_protocol_alone_works_chunk_by_chunk(
+def test_the_prompt_states_the_form_type_from_the_title_with_its_rules(
     server: FakeOpenAI, make_config: ConfigFactory, write: Write
 ) -> None:
-    """A pipeline without the batching hook calls `extract` once per form chunk."""
-    from extractor.chunk import chunk_document
-    from extractor.pipeline import load_document
-
+    """The chunk's form (decided from the printed title by the chunker) is what the
+    prompt says, with that kind's rules; the model is never asked to classify."""
     script_all(server)
-    document = load_document(write("report.txt", REPORT))
-    backend = make_backend("llm", make_config())
-    projects = [
-        p
-        for chunk in chunk_document(document)
-        if chunk.kind == "form"
-        for p in backend.extract(chunk, document)
+    run(make_config(narrative=False), write("report.txt", REPORT))
+    (library,) = server.requests_for(LIBRARY)
+    (canteen,) = server.requests_for(CANTEEN)
+    first = library["messages"][1]["content"]
+    assert first.startswith("表格类型：项目支出绩效自评表（由表格标题确定）")
+    assert "表格标题：某县2023年度项目支出绩效自评表" in first and "actual 取实际完成值" in first
+    target = canteen["messages"][1]["content"]
+    assert target.startswith("表格类型：项目支出绩效目标表") and "actual 和 score 为 null" in target
+    assert "2024年特定目标类项目绩效目标表" in target
+    system = library["messages"][0]["content"]
+    assert "同时接在 target 和 actual 后面" in system and "两个资金块" in system
+
+
+def test_tables_that_are_not_forms_stay_out_of_the_narrative_calls(
+    server: FakeOpenAI, make_config: ConfigFactory, write: Write
+) -> None:
+    budget = (
+        "2023年部门预算表（万元）\n科目\t预算数\t执行数\n卫生健康支出\t120\t118\n合计\t120\t118\n"
+    )
+    notes = "注：本表反映部门本年度的总收支情况。27 行= (1+2+3) 行。\n2023 年度支出决算表(表3)\n"
+    script_all(server)
+    run(make_config(), write("report.txt", REPORT + "\n\n" + budget + "\n\n" + notes * 60))
+    narrative = [
+        r for r in server.requests if r["messages"][1]["content"].startswith("报告正文片段")
     ]
-    assert [p.name for p in projects] == [LIBRARY, CANTEEN]
-    assert backend.state_for(document.doc_id) is not None
-    assert all(r["messages"][1]["content"].startswith("表格类型") for r in server.requests)
+    sent = "".join(r["messages"][1]["content"] for r in narrative)
+    assert "全年共收到补助资金30万元" in sent  # prose is sent
+    assert "卫生健康支出" not in sent and "\t118" not in sent  # the budget table is not
+    assert "27 行=" not in sent and "某县2023年度" not in sent  # nor notes, titles: no figure
+    assert len(narrative) == 1

@@ -1,4 +1,5 @@
-"""Batch export → (a stand-in batch service) → batch import → an offline run."""
+"""Batch export → (a stand-in batch service) → batch import → an offline run, whose
+usage reports what the Batch answers cost."""
 
 import json
 from collections.abc import Callable
@@ -7,11 +8,9 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from extractor.llm import make_backend
 from extractor.llm.batch import export_requests, import_results, plan
 from extractor.llm.cli import llm_app
-from extractor.llm.run import extract_document
-from tests.llm.conftest import ConfigFactory
+from tests.llm.conftest import ConfigFactory, run_llm
 from tests.llm.fake_server import Answer, FakeOpenAI
 from tests.llm.samples import (
     CANTEEN,
@@ -69,7 +68,7 @@ def test_export_import_then_offline_run(
     requests_file = tmp_path / "requests.jsonl"
     written = export_requests(planned, requests_file, config)
     lines = [json.loads(x) for x in requests_file.read_text(encoding="utf-8").splitlines()]
-    assert written == len(lines) == len(planned.calls) == 4
+    assert written == len(lines) == len(planned.calls) == 3
     assert {x["custom_id"].split("-")[0] for x in lines} == {"form", "narrative"}
     assert all(x["method"] == "POST" and x["url"] == "/v1/chat/completions" for x in lines)
     assert all(x["body"]["model"] == "fake-model" and x["body"]["tools"] for x in lines)
@@ -78,17 +77,32 @@ def test_export_import_then_offline_run(
     results = tmp_path / "results.jsonl"
     serve_batch(server, requests_file, results)
     report = import_results(results, config)
-    assert report.imported == 4 and report.failed == []
+    assert report.imported == 3 and report.failed == []
 
     sent = len(server.requests)
-    offline = make_config(offline=True, base_url=None, api_key=None)
-    result = extract_document(path, make_backend("llm", offline))
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"models": {"fake-model": {"input": 1, "output": 4}}}))
+    offline = make_config(offline=True, base_url=None, api_key=None, prices=prices)
+    result = run_llm(offline, path)
     assert len(server.requests) == sent  # completed from the cache alone
     assert [p.name for p in result.projects] == [LIBRARY, CANTEEN] and result.meta[
         "partial"
     ] is False
-    assert result.meta["llm"]["usage"]["cache_hits"] == 4
     assert len(result.meta["narrative_figures"]) == 2
+    # the Batch answers are this run's calls, with their tokens and (half-price) cost
+    usage = result.meta["llm"]["usage"]
+    answered = [
+        json.loads(x)["response"]["body"]["usage"] for x in results.read_text().splitlines()
+    ]
+    assert usage["calls"] == usage["batch_calls"] == 3 and usage["cache_hits"] == 0
+    assert usage["prompt_tokens"] == sum(u["prompt_tokens"] for u in answered)
+    assert usage["completion_tokens"] == sum(u["completion_tokens"] for u in answered)
+    expected = (usage["prompt_tokens"] * 1 + usage["completion_tokens"] * 4) / 1e6 * 0.5
+    assert abs(usage["estimated_cost"] - expected) < 1e-12
+    # ... once: a second run over the same answers spends nothing
+    again = run_llm(offline, path)
+    assert again.meta["llm"]["usage"]["calls"] == 0
+    assert again.meta["llm"]["usage"]["cache_hits"] == 3
     # and the next export has nothing left to send
     assert plan([path], config).to_send == []
 
@@ -146,20 +160,18 @@ def test_cli_dry_run_and_import(
     cache = tmp_path / "cli-cache"
     out = tmp_path / "requests.jsonl"
     args = ["--llm-model", "fake-model", "--llm-cache-dir", str(cache)]
-    dry = runner.invoke(llm_app, ["batch-export", str(path), "--out", str(out), "--dry-run", *args])
+    dry = runner.invoke(llm_app, ["batch-export", str(path), "-o", str(out), "--dry-run", *args])
     assert dry.exit_code == 0, dry.output
-    assert "共 4 次调用" in dry.output and "dry run" in dry.output and not out.exists()
+    assert "共 3 次调用" in dry.output and "dry run" in dry.output and not out.exists()
     assert server.requests == []
-    done = runner.invoke(llm_app, ["batch-export", str(path), "--out", str(out), *args])
-    assert done.exit_code == 0 and "已写入 4 条请求" in done.output
+    done = runner.invoke(llm_app, ["batch-export", str(path), "-o", str(out), *args])
+    assert done.exit_code == 0 and "已写入 3 条请求" in done.output
     results = tmp_path / "results.jsonl"
     serve_batch(server, out, results)
     imported = runner.invoke(llm_app, ["batch-import", str(results), *args])
-    assert imported.exit_code == 0 and "已导入 4 条结果" in imported.output
-    again = runner.invoke(
-        llm_app, ["batch-export", str(path), "--out", str(out), "--dry-run", *args]
-    )
-    assert "其中 4 次已缓存；需发送 0 次" in again.output
+    assert imported.exit_code == 0 and "已导入 3 条结果" in imported.output
+    again = runner.invoke(llm_app, ["batch-export", str(path), "-o", str(out), "--dry-run", *args])
+    assert "其中 3 次已缓存；需发送 0 次" in again.output
 
 
 def test_cli_without_a_model_fails_clearly(write: Write, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,7 @@
 """The --llm-* options a command gets from `llm_options`, and the run summary."""
 
+from __future__ import annotations  # the wrapped commands' option settings must survive it
+
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -7,15 +9,9 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from extractor.llm import make_backend
-from extractor.llm.cli import (
-    backend_from_options,
-    config_from_options,
-    llm_options,
-    print_run_summary,
-)
-from extractor.llm.run import extract_document
-from tests.llm.conftest import ConfigFactory
+from extractor.llm.cli import print_run_summary
+from extractor.llm.options import config_from_options, llm_options
+from tests.llm.conftest import ConfigFactory, run_llm
 from tests.llm.fake_server import Error, FakeOpenAI
 from tests.llm.samples import LIBRARY, SELF_EVALUATION
 
@@ -29,9 +25,10 @@ app = typer.Typer()
 def fake_run(
     paths: Annotated[list[Path], typer.Argument()],
     backend: Annotated[str, typer.Option()] = "rules",
+    out: Annotated[Path, typer.Option("--out", "-o", help="写到这里")] = Path("x"),
     llm_overrides: dict[str, Any] | None = None,
 ) -> None:
-    seen.update(paths=paths, backend=backend, overrides=llm_overrides)
+    seen.update(paths=paths, backend=backend, out=out, overrides=llm_overrides)
 
 
 def test_options_reach_the_command_as_overrides() -> None:
@@ -50,11 +47,14 @@ def test_options_reach_the_command_as_overrides() -> None:
             "--offline",
             "--llm-timeout",
             "9.5",
+            "-o",
+            "there",
         ],
     )
     assert result.exit_code == 0, result.output
     overrides = seen["overrides"]
     assert seen["backend"] == "llm" and seen["paths"] == [Path("a.txt")]
+    assert seen["out"] == Path("there")  # the command's own option settings survive
     assert (
         overrides["model"] == "m" and overrides["mode"] == "json" and overrides["concurrency"] == 3
     )
@@ -65,25 +65,8 @@ def test_options_reach_the_command_as_overrides() -> None:
     )
     config = config_from_options(overrides, env={"EXTRACTOR_LLM_API_KEY": "k"})
     assert (config.model, config.mode, config.concurrency, config.offline) == ("m", "json", 3, True)
-    help_text = runner.invoke(app, ["--help"]).output
-    assert "--llm-base-url" in help_text and "--no-cache" in help_text
-
-
-def test_backend_from_options_checks_before_work(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    for name in (
-        "EXTRACTOR_LLM_BASE_URL",
-        "OPENAI_BASE_URL",
-        "EXTRACTOR_LLM_API_KEY",
-        "OPENAI_API_KEY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    assert backend_from_options("rules", {"model": "m"}).name == "rules"
-    try:
-        backend_from_options("llm", {"model": "m"})
-    except ValueError as exc:
-        assert "接口地址" in str(exc) and "API 密钥" in str(exc)
-    else:
-        raise AssertionError("expected a ConfigError")
+    help_text = runner.invoke(app, ["--help"], terminal_width=200).output
+    assert "--llm-base-url" in help_text and "--no-cache" in help_text and "写到这里" in help_text
 
 
 def test_run_summary_prints_usage_and_failures(
@@ -92,9 +75,9 @@ def test_run_summary_prints_usage_and_failures(
     server.script(LIBRARY, [Error(500)])
     path = tmp_path / "a.txt"
     path.write_text(SELF_EVALUATION, encoding="utf-8")
-    backend = make_backend("llm", make_config(max_retries=0, narrative=False))
-    result = extract_document(path, backend)
+    result = run_llm(make_config(max_retries=0, narrative=False), path)
     console = Console(record=True, width=200)
-    print_run_summary(console, backend, [result])
+    print_run_summary(console, [result, result])
     text = console.export_text()
     assert "LLM 用量" in text and "fake-model" in text and "部分失败" in text and "HTTP 500" in text
+    assert "│ fake-model │    0 │          0 │        0 │    2 │" in text  # two documents' sums

@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 
 from extractor.backends import get_backend
-from extractor.llm import LLMConfig, make_backend, set_default_config
-from extractor.llm.cli import config_from_options
-from extractor.llm.config import ConfigError
+from extractor.errors import ConfigError, ExtractorError
+from extractor.llm import LLMConfig
+from extractor.llm.config import MODES
+from extractor.llm.options import MODES as OPTION_MODES
+from extractor.llm.options import config_from_options
 
 
 def test_environment_with_openai_fallbacks() -> None:
@@ -64,15 +66,21 @@ def test_get_backend_fails_before_any_work(monkeypatch: pytest.MonkeyPatch, tmp_
     for backend in ("llm", "hybrid"):
         with pytest.raises(ValueError, match="LLM 后端缺少配置"):
             get_backend(backend)
-    with pytest.raises(ValueError, match="rules, llm, hybrid"):
+    with pytest.raises(ConfigError, match="rules, llm, hybrid"):
         get_backend("nope")
     config = LLMConfig(base_url="http://127.0.0.1:9/v1", model="m", api_key="k", cache_dir=tmp_path)
-    set_default_config(config)
-    try:
-        assert get_backend("hybrid").name == "hybrid"
-        assert get_backend("llm", config).name == "llm"
-    finally:
-        set_default_config(None)
+    assert get_backend("hybrid", llm=config).name == "hybrid"
+    assert get_backend("llm", llm=config).name == "llm"
+    # the environment is the default, read when the backend is made (nothing is kept)
+    monkeypatch.setenv("EXTRACTOR_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("EXTRACTOR_LLM_MODEL", "env-model")
+    monkeypatch.setenv("EXTRACTOR_LLM_API_KEY", "k")
+    assert get_backend("llm").config.model == "env-model"  # type: ignore[attr-defined]
+
+
+def test_every_project_error_is_an_extractor_error() -> None:
+    assert issubclass(ConfigError, ExtractorError) and issubclass(ConfigError, ValueError)
+    assert OPTION_MODES == MODES  # the light option module and the config agree
 
 
 def test_json_schema_mode_is_refused_for_openai_itself(tmp_path: Path) -> None:
@@ -84,7 +92,7 @@ def test_json_schema_mode_is_refused_for_openai_itself(tmp_path: Path) -> None:
         cache_dir=tmp_path,
     )
     with pytest.raises(ConfigError, match="json_schema"):
-        make_backend("llm", config)
+        get_backend("llm", llm=config)
 
 
 def test_public_settings_never_hold_the_key(tmp_path: Path) -> None:

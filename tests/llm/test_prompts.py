@@ -12,7 +12,7 @@ GOLDEN_DOCS = Path(__file__).resolve().parents[2] / "golden" / "docs"
 
 def test_templates_load_with_versions_and_hashes() -> None:
     prompts = PromptSet.load()
-    assert prompts.versions == {"form": "form-v1", "narrative": "narrative-v1"}
+    assert prompts.versions == {"form": "form-v2", "narrative": "narrative-v1"}
     assert all(len(h) == 16 for h in prompts.hashes.values())
     assert prompts.form.hash != prompts.narrative.hash
     assert schema_hash(FormAnswer) != schema_hash(NarrativeAnswer)
@@ -20,7 +20,13 @@ def test_templates_load_with_versions_and_hashes() -> None:
 
 def test_render_fills_every_placeholder() -> None:
     messages = PromptSet.load().form.render(
-        form_label="项目支出绩效自评表", title="T", part_note="N", context="C", text="表格正文"
+        form_label="项目支出绩效自评表",
+        form_basis="由表格标题确定",
+        title="T",
+        form_rules="R",
+        part_note="N",
+        context="C",
+        text="表格正文",
     )
     assert [m["role"] for m in messages] == ["system", "user"]
     assert "{{" not in messages[1]["content"] and "表格正文" in messages[1]["content"]
@@ -50,3 +56,16 @@ def test_cache_key_depends_on_model_prompt_schema_and_text(tmp_path: Path) -> No
     # the mode changes the request, not the answer: same key
     json_mode = RequestBuilder(config.model_copy(update={"mode": "json"}), prompts)
     assert json_mode.key("narrative", messages) == key
+
+
+def test_every_form_kind_has_a_label_and_rules() -> None:
+    from typing import get_args
+
+    from extractor.models import FormKind
+
+    form = PromptSet.load().form
+    assert set(form.kinds) == set(get_args(FormKind))
+    assert form.label("project_target") == "项目支出绩效目标表"
+    assert "actual 和 score 为 null" in form.rules("project_target")
+    assert "target 和 actual 为 null" in form.rules("evaluation_scoring")
+    assert form.label(None) == "绩效表"  # a chunk without a kind is still sent

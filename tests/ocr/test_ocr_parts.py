@@ -23,9 +23,8 @@ from extractor.ocr.quality import garbage_layer
 from extractor.ocr.raster import View, render, straighten, turn_view
 from extractor.ocr.reader import page_ranges
 from extractor.ocr.settings import (
+    DISABLED,
     OcrSettings,
-    current_settings,
-    ocr_session,
     parse_ocr_option,
     threads_for,
 )
@@ -49,11 +48,15 @@ def test_ocr_option_words() -> None:
     assert threads_for(1) >= 1 and threads_for(64) == 1
 
 
-def test_ocr_is_off_unless_a_session_turns_it_on() -> None:
-    assert current_settings().mode == "never"
-    with ocr_session(OcrSettings(mode="always")) as session:
-        assert current_settings().mode == "always" and session.documents == []
-    assert current_settings().mode == "never"
+def test_the_library_and_the_command_line_share_one_default() -> None:
+    """Settings are arguments: the pipeline's default is the CLI's `--ocr auto`; the PDF
+    reader on its own reads the text layer only."""
+    import inspect
+
+    from extractor.ingest.pdf import read_pdf
+
+    assert parse_ocr_option("auto") == OcrSettings() and OcrSettings().enabled
+    assert inspect.signature(read_pdf).parameters["ocr"].default == DISABLED
 
 
 # ---------------------------------------------------------------------------------------

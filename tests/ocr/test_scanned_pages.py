@@ -24,9 +24,9 @@ from extractor.normalize import squash
 from extractor.ocr import engines
 from extractor.ocr.annotate import annotate_ocr
 from extractor.ocr.model import OcrPage
-from extractor.ocr.settings import OcrSettings, ocr_session
+from extractor.ocr.settings import OcrSettings
 from extractor.ocr.sidecar import write_ocr_files
-from extractor.pipeline import extract_document
+from extractor.pipeline import extract_document, extract_with_document
 from tests.fixtures import make_pdfs as mk
 from tests.ocr.helpers import draw, form, scan, small_form_pdf
 
@@ -38,16 +38,13 @@ AUTO = OcrSettings(mode="auto")
 
 
 def _read(path: Path, settings: OcrSettings = AUTO) -> Document:
-    with ocr_session(settings):
-        return read_pdf(path, path.stem, "0" * 64)
+    return read_pdf(path, path.stem, "0" * 64, ocr=settings)
 
 
 def _extract(path: Path, settings: OcrSettings = AUTO) -> tuple[DocumentResult, Document]:
-    with ocr_session(settings) as session:
-        result = extract_document(path)
-    assert session.last_document is not None
-    annotate_ocr(result, session.last_document)
-    return result, session.last_document
+    extracted = extract_with_document(path, ocr=settings)
+    assert annotate_ocr(extracted.result, extracted.document) == []  # done once, by the pipeline
+    return extracted.result, extracted.document
 
 
 def _nfkc(value: Any) -> Any:

@@ -28,6 +28,12 @@ class Family:
     description: str
     build: Callable[[], list[DocSpec]]
     held_out: bool = False
+    held_out_set: str = "heldout"  # the golden/ folder of a held-out family
+    scan_every: bool = False  # every document also scanned (else the last one only)
+
+    @property
+    def folder(self) -> str:
+        return self.held_out_set if self.held_out else "corpus"
 
 
 def rng_for(family: str, index: int) -> random.Random:
@@ -576,6 +582,9 @@ def scoring_situation() -> list[DocSpec]:
     return _scoring_family("scoring_situation", scoring.situation_form, repeat=(1,))
 
 
+# The families added later live in `wider`, which builds on the helpers above.
+from eval.corpus.families import wider  # noqa: E402
+
 DEVELOPMENT: tuple[Family, ...] = (
     Family("national_self_eval", "项目支出绩效自评表 (财预〔2020〕10号)", national_self_eval),
     Family(
@@ -604,4 +613,5 @@ DEVELOPMENT: tuple[Family, ...] = (
     Family("scoring_system", "评价指标体系评分表 with 指标解释/评分标准/小计", scoring_system),
     Family("scoring_letter", "评分表 with 'A决策15分' labels and 评价意见", scoring_letter),
     Family("scoring_situation", "评分情况表 with a two-level header", scoring_situation),
+    *wider.FAMILIES,
 )

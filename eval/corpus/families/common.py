@@ -95,6 +95,20 @@ def pick_specs(rng: random.Random, domain: Domain, n: int) -> list[Spec]:
     return order_specs(list(chosen.values()))
 
 
+def pick_across(rng: random.Random, domains: Sequence[Domain], n: int) -> list[Spec]:
+    """`n` indicators drawn from several domains (a long form: a department's projects
+    reported together), distinct names, one satisfaction row, in print order."""
+    pool: dict[str, Spec] = {}
+    for d in domains:
+        for s in d.specs:
+            if s.level1 != SAT:
+                pool.setdefault(s.name, s)
+    picked = list(pool.values())
+    rng.shuffle(picked)
+    sat = [s for d in domains for s in d.specs if s.level1 == SAT]
+    return order_specs([*picked[: n - 1], rng.choice(sat)])
+
+
 def order_specs(specs: Sequence[Spec]) -> list[Spec]:
     def key(s: Spec) -> tuple[int, int]:
         l1 = LEVEL1_ORDER.index(s.level1) if s.level1 in LEVEL1_ORDER else 9

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from eval.corpus.content import DEPARTMENT_SPECS, EFF, OUT, SAT, Domain, Spec
+from eval.corpus.content import DEPARTMENT_SPECS, EFF, OUT, SAT, Domain, Spec, person, phone
 from eval.corpus.families.common import (
     funding,
     indicator,
@@ -18,7 +18,7 @@ from eval.corpus.families.common import (
     weigh,
 )
 from eval.corpus.families.funds import self_eval_block, target_block
-from eval.corpus.layout import C, Form, TableBuilder
+from eval.corpus.layout import C, Captioned, Form, TableBuilder
 from eval.corpus.values import actual_cell, fmt, fmt_short, partition, pct, target_cell
 from extractor.models import ExpectedFlag, Indicator, Subtotal
 
@@ -341,4 +341,123 @@ def target_form(rng: random.Random, department: str, domains: list[Domain], year
         subtitle=[f"（{year}年度）"],
         table=tb.build(),
         project=proj,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Header block and funding as separate tables above the indicator table
+
+STAFF_SPENDING = [
+    ("部门整体支出总额", "total"),
+    ("其中：人员经费", "人员经费"),
+    ("公用经费", "公用经费"),
+    ("项目支出", "项目支出"),
+]
+
+
+def tables_form(
+    rng: random.Random, department: str, domains: list[Domain], year: int, code: str
+) -> Form:
+    """部门整体支出绩效自评表 printed as three tables, each under its own caption: the
+    department's basic facts (name, 预算编码, contact, staff), its spending in 元 by
+    人员经费 / 公用经费 / 项目支出 (年初预算数, 全年预算数, 全年执行数, 执行率, 分值, 得分),
+    and the indicators (指标值 / 完成值 / 权重 / 自评得分 / 偏差原因及改进措施) with the
+    合计 row."""
+    budget = (sum(d.budget[0] for d in domains) * 2, sum(d.budget[1] for d in domains) * 2.5)
+    rows = self_eval_block(rng, budget, STAFF_SPENDING, zero_tail=0, scale=10000)
+    basic = TableBuilder(6)
+    basic.row("部门（单位）名称", C(department, 3), "预算编码", code)
+    basic.row(
+        "联系人",
+        person(rng),
+        "联系电话",
+        phone(rng),
+        "实有人数",
+        str(rng.randint(18, 160)),
+    )
+    basic.row("主要职能", C("贯彻执行有关法律法规和方针政策，承担本行业管理和公共服务职责。", 5))
+    money = TableBuilder(7)
+    money.row("项目", "年初预算数", "全年预算数", "全年执行数", "执行率", "分值", "得分")
+    for i, r in enumerate(rows):
+        first = i == 0
+        money.row(
+            r.printed,
+            fmt(r.initial or 0, 2, True),
+            fmt(r.budget or 0, 2, True),
+            fmt(r.executed or 0, 2, True),
+            pct(r.rate) if first and r.rate is not None else "",
+            fmt_short(r.weight) if first and r.weight is not None else "",
+            fmt(r.score, 2) if first and r.score is not None else "",
+        )
+    specs = _dept_specs(rng, domains, rng.randint(7, 10))
+    weights = weigh(rng, specs, {OUT: 50, EFF: 30, SAT: 10})
+    outs = outcomes(rng, specs, weights, rng.choice((1, 2)))
+    tb = TableBuilder(8)
+    first = tb.next_row
+    tb.row(
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "完成值",
+        "权重",
+        "自评得分",
+        "偏差原因及改进措施",
+    )
+    tb.mark_header(first, first + 1)
+    body: list[list[str | C]] = []
+    indicators = []
+    for o in outs:
+        t_cell, a_cell = target_cell(o), actual_cell(o)
+        body.append(
+            [
+                o.spec.level1,
+                o.spec.level2,
+                o.spec.name,
+                t_cell,
+                a_cell,
+                fmt_short(o.weight),
+                fmt_short(o.score or 0),
+                o.reason or "",
+            ]
+        )
+        indicators.append(indicator(o, value(t_cell), value(a_cell), reason=o.reason))
+    for cells in merge_leading(body, 2):
+        tb.row(*cells)
+    t_score = total_score([rows[0].score, *(o.score for o in outs)])
+    tb.row(C("合计", 5), "100", fmt_short(t_score), "")
+    lines = [
+        funding(
+            r.source,
+            "元",
+            initial_budget=r.initial,
+            budget=r.budget,
+            executed=r.executed,
+            execution_rate=r.rate,
+            weight=r.weight,
+            score=r.score,
+        )
+        for r in rows
+    ]
+    proj = project(
+        department,
+        "department_self_evaluation",
+        year,
+        department,
+        None,
+        funding_lines=lines,
+        indicators=indicators,
+        total=(100, t_score),
+    )
+    return Form(
+        title=[f"{year}年度部门整体支出绩效自评表"],
+        subtitle=["金额单位：元"],
+        table=tb.build(),
+        project=proj,
+        before=[
+            Captioned(["一、部门基本情况"], basic.build()),
+            Captioned(["二、部门整体支出情况"], money.build()),
+        ],
+        caption=["三、绩效指标完成情况"],
+        notes=["three tables under captions: basic facts, spending (元), indicators"],
     )

@@ -6,7 +6,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from eval.corpus.content import OPINIONS_FULL, OPINIONS_PART, SCORING_CRITERIA, Criterion
+from eval.corpus.content import (
+    FOUR_LEVEL_CRITERIA,
+    OPINIONS_FULL,
+    OPINIONS_PART,
+    SCORING_CRITERIA,
+    Criterion,
+)
 from eval.corpus.families.common import merge_leading, project, total_score
 from eval.corpus.layout import C, Form, TableBuilder
 from eval.corpus.values import fmt_short, partition, rnd
@@ -244,6 +250,65 @@ def situation_form(
         title=[f"{name}项目绩效评价评分情况表"],
         table=tb.build(),
         project=proj,
+    )
+
+
+def four_level_form(
+    rng: random.Random, name: str, year: int, department: str | None, implementer: str | None
+) -> Form:
+    """评分明细表 printed down to a 四级指标: 一级 | 二级 | 三级 | 四级 | 分值 | 评分标准 |
+    得分, the first three levels merged over their rows, and a 合计 row. The 四级指标
+    carries the weight: it is the indicator's `name`; the 三级 above it is not recorded."""
+    split = rng.choice(LEVEL1_SPLITS)
+    tb = TableBuilder(7)
+    first = tb.next_row
+    tb.row("一级指标", "二级指标", "三级指标", "四级指标", "分值", "评分标准", "得分")
+    tb.mark_header(first, first + 1)
+    body: list[list[str | C]] = []
+    indicators: list[Indicator] = []
+    for level1, total in split.items():
+        groups = [g for g in FOUR_LEVEL_CRITERIA if g[0] == level1]
+        keep = sorted(rng.sample(range(len(groups)), max(2, len(groups) - rng.randint(0, 1))))
+        items = [(g, item) for k in keep for g in [groups[k]] for item in g[3]]
+        weights = partition(rng, total, len(items), 0.5)
+        for ((_, level2, level3, _), (level4, standard)), w in zip(items, weights, strict=True):
+            score = w
+            if rng.random() < 0.2:
+                score = rnd(max(w - rng.choice((0.5, 1.0)), w * 0.5), 2)
+            body.append([level1, level2, level3, level4, fmt_short(w), standard, fmt_short(score)])
+            indicators.append(
+                Indicator(
+                    group=None,
+                    level1=level1,
+                    level2=level2,
+                    name=level4,
+                    nature=None,
+                    target=None,
+                    actual=None,
+                    weight=w,
+                    score=score,
+                    deviation_reason=None,
+                    span=None,
+                )
+            )
+    for cells in merge_leading(body, 3):
+        tb.row(*cells)
+    t_score = total_score([i.score for i in indicators])
+    tb.row(C("合计", 4), "100", "", fmt_short(t_score))
+    proj = project(
+        name,
+        "evaluation_scoring",
+        year,
+        department,
+        implementer,
+        indicators=indicators,
+        total=(100, t_score),
+    )
+    return Form(
+        title=[f"{name}项目绩效评价评分明细表"],
+        table=tb.build(),
+        project=proj,
+        notes=["四级指标 carry the weights: name = 四级指标, the 三级 not recorded"],
     )
 
 

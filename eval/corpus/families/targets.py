@@ -22,7 +22,7 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, parts, target_block
 from eval.corpus.layout import C, Form, TableBuilder
-from eval.corpus.values import fmt, fmt_short, rnd, target_cell
+from eval.corpus.values import Outcome, fmt, fmt_short, rnd, target_cell
 from extractor.models import FundingLine
 
 
@@ -219,4 +219,88 @@ def two_block_form(rng: random.Random, org: Org, domain: Domain, name: str, year
         table=tb.build(),
         project=proj,
         notes=["two funding blocks side by side (项目资金 | 年度资金); 备注 column empty"],
+    )
+
+
+def _mid_term(o: Outcome, years: int) -> str:
+    """The 中长期指标值 beside a 年度指标值: counts and amounts over the whole period,
+    rates and standards as they are, qualitative targets the same text."""
+    if not o.spec.quantitative:
+        return o.target_text
+    assert o.target is not None
+    per_year = o.spec.unit not in ("%", "‰") and o.spec.better == "up" and o.spec.op == "≥"
+    number = o.target * years if per_year else o.target
+    op = o.spec.op if o.spec.op != "=" else ""
+    return f"{op}{fmt(number, o.dec)}{o.spec.unit}"
+
+
+def mid_long_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int) -> Form:
+    """项目支出绩效目标申报表 with the project's period beside the year: 主管部门及代码,
+    项目属性 / 项目期, funds in two columns (中长期资金总额 | 年度资金总额) over 资金总额 /
+    其中：财政拨款 / 其他资金, 总体目标 as 中长期目标 | 年度目标, and indicators with
+    中长期指标值 | 年度指标值. The year's columns are the labels (budget, target)."""
+    years = rng.choice((2, 3, 3, 5))
+    labels = [("资金总额", "total"), ("其中：财政拨款", "fiscal"), ("其他资金", "other")]
+    rows = target_block(rng, domain.budget, labels, zero_tail=rng.choice((0, 1)))
+    factor = years * rng.uniform(0.85, 1.1)
+    mid = [rnd((r.budget or 0) * factor, 2) for r in rows[1:]]
+    mid.insert(0, rnd(sum(mid), 2))
+    tb = TableBuilder(8)
+    tb.row(C("项目名称", 2), C(name, 6))
+    tb.row(
+        C("主管部门及代码", 2), C(org.dept_with_code(), 2), C("实施单位", 2), C(org.implementer, 2)
+    )
+    kind = rng.choice(("延续项目", "新增项目"))
+    tb.row(C("项目属性", 2), C(kind, 2), C("项目期", 2), C(f"{year}年-{year + years - 1}年", 2))
+    tb.row(
+        C("项目资金（万元）", 2, 1 + len(rows)),
+        C("", 2),
+        C("中长期资金总额", 2),
+        C("年度资金总额", 2),
+    )
+    for r, m in zip(rows, mid, strict=True):
+        tb.row(C(r.printed, 2), C(fmt(m, 2), 2), C(fmt(r.budget or 0, 2), 2))
+    expected, _ = goal_lines(rng, domain, fmt(rows[0].budget or 0, 2))
+    tb.row(C("总体目标", 2, 2), C("中长期目标", 3), C("年度目标", 3))
+    long_term = domain.goal.replace("{amount}", fmt(mid[0], 2))
+    tb.row(C(f"项目期内持续实施，{long_term}", 3), C(expected, 3))
+    specs = pick_specs(rng, domain, rng.randint(6, 9))
+    outs = outcomes(rng, specs, [0.0] * len(specs), 0, scored=False)
+    first = tb.next_row
+    tb.row("一级指标", "二级指标", C("三级指标", 2), C("中长期指标值", 2), C("年度指标值", 2))
+    tb.mark_header(first, first + 1)
+    body: list[list[str | C]] = []
+    indicators = []
+    for o in outs:
+        t_cell = target_cell(o)
+        body.append(
+            [
+                o.spec.level1,
+                o.spec.level2,
+                C(o.spec.name, 2),
+                C(_mid_term(o, years), 2),
+                C(t_cell, 2),
+            ]
+        )
+        indicators.append(indicator(o, value(t_cell), None, scored=False, weighted=False))
+    for cells in merge_leading(body, 2):
+        tb.row(*cells)
+    proj = project(
+        name,
+        "project_target",
+        year,
+        org.dept_with_code(),
+        org.implementer,
+        funding_lines=[funding(r.source, "万元", budget=r.budget) for r in rows],
+        indicators=indicators,
+    )
+    return Form(
+        title=["项目支出绩效目标申报表"],
+        subtitle=[f"（{year}年度）"],
+        table=tb.build(),
+        project=proj,
+        notes=[
+            "中长期资金总额 and 中长期指标值 columns are no field: budget from 年度资金总额, "
+            "target from 年度指标值"
+        ],
     )

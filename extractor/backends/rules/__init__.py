@@ -12,14 +12,15 @@ from extractor.backends.rules.funding import (
 from extractor.backends.rules.grid import GridReader, stated_unit
 from extractor.backends.rules.header import read_header, report_year
 from extractor.backends.rules.indicators import IndicatorBlock, ScoringRows, TemplateRows
+from extractor.chunk import is_indicator_header
 from extractor.document import Chunk, Document
 from extractor.models import Flag, Project
 from extractor.normalize import normalize_text, squash
-from extractor.rows import read_rows
+from extractor.rows import Row, read_rows
 
 _TABLE_TITLE = re.compile(
-    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?"
-    r"(?:评分情况表|评分情况分析表|评分表|指标体系表|评价表|自评表)$"
+    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系)?"
+    r"(?:评分|得分|打分|自评|评价)?(?:情况|明细|详情|分析|结果|汇总)*表$"
 )
 
 
@@ -62,6 +63,15 @@ def _kind_flag(chunk: Chunk) -> Flag:
     )
 
 
+def _header_block(rows: list[Row]) -> list[Row]:
+    """The rows above the indicator header: the header block (项目名称, 主管部门 …); an
+    indicator named "项目单位满意度" is no 项目单位 label."""
+    for k, row in enumerate(rows):
+        if is_indicator_header(row):
+            return rows[:k]
+    return rows
+
+
 class RulesBackend:
     name = "rules"
 
@@ -70,7 +80,7 @@ class RulesBackend:
             return []
         rows = read_rows(chunk.text, base=chunk.start)
         context_rows = read_rows(chunk.context)
-        header = read_header(rows, chunk.title, chunk.context)
+        header = read_header(_header_block(rows), chunk.title, chunk.context)
         grid = GridReader(document, chunk).read() if chunk.parts else None
         if grid is not None and _from_text(chunk, document) and grid.fit < FLAT_TEXT_FIT:
             grid = None  # flat text whose rows lost their columns: read by content

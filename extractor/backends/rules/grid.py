@@ -247,6 +247,8 @@ class IndicatorRows:
             "name" if "name" in self.fields else (self.levels[-1] if self.levels else None)
         )
         self._content_reader: TemplateRows | None = None
+        self.name_groups = header.groups("name")
+
         # columns with no field of their own (an empty header, 绩效指标 over the levels)
         self.blank_columns = [
             c.index
@@ -311,6 +313,24 @@ class IndicatorRows:
             self.level2 = self._ocr_label(row, "level2", split_label(level2)[0])
         self._repair_levels()
 
+    def _name(self, row: GridRow) -> str:
+        """The indicator's name: its column's text; where several columns name it (三级
+        and 四级指标), the deepest one that is filled."""
+        if self.name_field is None:
+            return ""
+        groups = self.name_groups if self.name_field == "name" else [self.fields[self.name_field]]
+        for cols in reversed(groups):
+            if any(
+                row.covering[c] is not None and row.covering[c].row <= self.header_last
+                for c in cols
+            ):
+                text = row.text(cols)
+            else:
+                text = row.text(cols, own=False)
+            if squash(text):
+                return squash(text)
+        return ""
+
     def _ocr(self, row: GridRow, name: str) -> bool:
         """Whether the field's cells were read by OCR (not printed text: a text layer, or
         OCR text given as the document)."""
@@ -337,7 +357,7 @@ class IndicatorRows:
             return
         self.reading.by_column += 1
         self._carry_levels(row)
-        raw_name = squash(self._text(row, self.name_field, own=False)) if self.name_field else ""
+        raw_name = self._name(row)
         name, label_weight = split_label(strip_indicator_prefix(raw_name), numbered=False)
         if not name or not (self._values(row) or raw_name):
             return
@@ -577,14 +597,18 @@ class FundingReader:
 
     @staticmethod
     def _header(row: GridRow) -> dict[int, str] | None:
+        """The funding fields a header row's cells announce, by grid column; None for a
+        row that is no funding header (a row of amounts never is one)."""
+        cells = row.own_cells()
+        if sum(read_number(c.text).value is not None for c in cells) >= 2:
+            return None
         columns: dict[int, str] = {}
-        for col in range(len(row.covering)):
-            cell = row.own(col)
-            if cell is None or not cell.text.strip() or re.search(r"^\d", squash(cell.text)):
+        for cell in cells:
+            if not cell.text.strip() or re.search(r"^\d", squash(cell.text)):
                 continue
             m = funding_meaning(cell.text)
             if m is not None:
-                columns[col] = m.meaning
+                columns[cell.col] = m.meaning
         fields = set(columns.values())
         if len(columns) >= 2 and fields & _AMOUNTS:
             return columns
@@ -619,9 +643,10 @@ class FundingReader:
         values: dict[str, float | None] = {}
         for col, name in sorted(columns.items()):
             cell = row.own(col)
-            if cell is None or name in values:
+            if cell is None or name in values or name == "ignore":
                 continue
             values[name] = read_number(cell.text, signed=True).value
+
         if not label or all(v is None for v in values.values()):
             return None
         source = funding_source(label, ocr=ocr)
@@ -639,7 +664,6 @@ class FundingReader:
 
         unit = self._unit([c.text for r in rows for c in r.covering if c is not None])
         for i, row in enumerate(rows):
-
             cells = row.own_cells()
             labels = [c for c in cells if _is_funding_label(c.text)]
             below = rows[i + 1] if i + 1 < len(rows) else None
