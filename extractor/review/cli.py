@@ -8,8 +8,9 @@ and `extractor run … --db review.db` calls `store_results(db, results)`.
 
 from __future__ import annotations
 
-import getpass
+import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,8 @@ from rich.table import Table
 
 from extractor.models import DocumentResult
 from extractor.review.errors import ReviewError
-from extractor.review.export import FORMATS, export_bytes
+from extractor.review.export import FORMATS, export_bytes, write_atomic
+from extractor.review.overview import facts_for
 from extractor.review.store import ImportOutcome, ReviewStore
 from extractor.review.web.security import is_loopback
 
@@ -28,6 +30,7 @@ console = Console()
 err = Console(stderr=True)
 MIN_TOKEN = 16
 STATUS_NAMES = {"new": "新导入", "updated": "已更新", "unchanged": "未变化"}
+RUN_REPORT = "run.json"  # the run report `extractor run` writes beside the results
 
 DbOption = Annotated[
     str, typer.Option("--db", help="审核库：SQLite 文件路径，或 SQLAlchemy 数据库 URL")
@@ -49,21 +52,38 @@ def _open(db: str) -> ReviewStore:
         raise typer.Exit(2) from None
 
 
-def default_reviewer() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
+def ask_reviewer(given: str) -> str:
+    """The reviewer's name as given, or asked for on a terminal; never guessed from
+    the login (a shared account would sign every decision)."""
+    name = " ".join(given.split())
+    if name:
+        return name
+    if sys.stdin.isatty():
+        name = " ".join(typer.prompt("审核人姓名（记入审核记录）").split())
+    if not name:
+        err.print("[red]请用 --reviewer 给出审核人姓名[/red]（记入每条审核记录）")
+        raise typer.Exit(2)
+    return name
+
+
+def run_label(kind: str, results: list[DocumentResult]) -> str:
+    """ "run 2024-05-01 10:00 · 5 个文档 · reports/" for the dashboard's run list."""
+    folders = {str(Path(r.source.path).parent) for r in results}
+    where = f" · {folders.pop()}" if len(folders) == 1 else ""
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    return f"{kind} {stamp} · {len(results)} 个文档{where}"
 
 
 def store_results(
     db: str, results: list[DocumentResult], *, force: bool = False
 ) -> list[ImportOutcome]:
-    """Put freshly extracted results (and their source text) into the review store.
-    For `extractor run … --db`: raises ReviewError when a result cannot be stored."""
+    """Put freshly extracted results (and their source text) into the review store,
+    as one run. For `extractor run … --db`: raises ReviewError when a result cannot be
+    stored."""
     store = ReviewStore.open(db)
     try:
-        return [store.import_result(result, force=force) for result in results]
+        run = store.start_run(run_label("run", results))
+        return [store.import_result(result, force=force, run=run) for result in results]
     finally:
         store.close()
 
@@ -92,12 +112,14 @@ def import_command(
 ) -> None:
     """把抽取结果 JSON 导入审核库（同时保存原文，供审核页面显示）。"""
     files = sorted(out_dir.glob("*.json")) if out_dir.is_dir() else [out_dir]
+    files = [f for f in files if f.name != RUN_REPORT]
     if not files or not files[0].exists():
         err.print(f"[red]没有可导入的结果文件[/red]：{out_dir}")
         raise typer.Exit(2)
     store = _open(db)
     outcomes: list[ImportOutcome] = []
     failed = 0
+    loaded: list[tuple[Path, DocumentResult]] = []
     for path in files:
         try:
             result = DocumentResult.model_validate_json(path.read_text(encoding="utf-8"))
@@ -105,8 +127,11 @@ def import_command(
             err.print(f"[red]跳过[/red] {path}：不是有效的结果文件（{type(exc).__name__}）")
             failed += 1
             continue
+        loaded.append((path, result))
+    run = store.start_run(run_label("import", [r for _p, r in loaded])) if loaded else None
+    for path, result in loaded:
         try:
-            outcomes.append(store.import_result(result, base=path.parent))
+            outcomes.append(store.import_result(result, base=path.parent, run=run, force=force))
         except ReviewError as exc:
             err.print(f"[red]未导入[/red] {path}：{exc}")
             failed += 1
@@ -129,7 +154,7 @@ def export_sheet_command(
     store = _open(db)
     data, rows = export_sheet(store)
     store.close()
-    out.write_bytes(data)
+    write_atomic(out, data)
     console.print(f"已导出 {rows} 个待处理字段到 {out}")
 
 
@@ -138,15 +163,16 @@ def import_sheet_command(
     file: Annotated[Path, typer.Argument(help="填写好的 Excel 表（由 export-sheet 导出）")],
     db: DbOption = "review.db",
     reviewer: Annotated[
-        str, typer.Option("--reviewer", help="记入审核记录的审核人（默认为当前系统用户）")
+        str, typer.Option("--reviewer", help="记入审核记录的审核人姓名（必填；终端中可交互输入）")
     ] = "",
 ) -> None:
     """把 Excel 表中填写的处理结果导回审核库：逐行校验，被拒绝的行列出原因。"""
     from extractor.review.sheet import import_sheet
 
+    name = ask_reviewer(reviewer)
     store = _open(db)
     try:
-        report = import_sheet(store, file, reviewer or default_reviewer())
+        report = import_sheet(store, file, name)
     except ReviewError as exc:
         err.print(f"[red]无法导入[/red]：{exc}")
         raise typer.Exit(2) from None
@@ -173,7 +199,13 @@ def serve_command(
         str | None,
         typer.Option("--token", help=f"访问令牌（至少 {MIN_TOKEN} 个字符），每个请求都须携带"),
     ] = None,
-    reviewer: Annotated[str, typer.Option("--reviewer", help="页面上默认的审核人姓名")] = "",
+    reviewer: Annotated[
+        str, typer.Option("--reviewer", help="页面上预填的审核人姓名（默认不填，由审核人填写）")
+    ] = "",
+    page_cache: Annotated[
+        Path | None,
+        typer.Option("--page-cache", help="页面图像缓存目录（默认在审核库文件旁）"),
+    ] = None,
 ) -> None:
     """启动本机审核页面（默认 http://127.0.0.1:8765）。"""
     import uvicorn
@@ -189,12 +221,20 @@ def serve_command(
     if token is not None and len(token) < MIN_TOKEN:
         err.print(f"[red]令牌太短[/red]：至少需要 {MIN_TOKEN} 个字符")
         raise typer.Exit(2)
+    from extractor.review.workers import ValidationWorkers
+
     store = _open(db)
-    app = create_app(store, token=token, reviewer=reviewer or default_reviewer())
+    # Re-validation beside the server, not in it: one worker, two on larger machines.
+    store.workers = ValidationWorkers(max(1, min(2, os.cpu_count() or 1)))
+    store.workers.warm()
+    app = create_app(store, token=token, reviewer=reviewer, page_cache=page_cache)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     console.print(f"审核页面：{url}    （按 Ctrl+C 停止；每个决定在提交时即已保存）")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
 
 
 def export_command(
@@ -203,22 +243,31 @@ def export_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="输出文件（json/csv 可用 - 表示标准输出）")
     ] = None,
+    run: Annotated[
+        int | None, typer.Option("--run", help="只导出这一批次的文档（批次号见审核总览页）")
+    ] = None,
 ) -> None:
-    """导出审核后的数值及每个字段的审核状态（json / csv / xlsx）。"""
+    """导出审核后的数值及每个字段的审核状态（json / csv / xlsx；xlsx 含汇总图表）。"""
     if fmt not in FORMATS:
         err.print(f"[red]参数错误[/red]：--format 只能是 {'、'.join(FORMATS)}")
         raise typer.Exit(2)
+    if out is not None and str(out) == "-" and fmt == "xlsx":
+        err.print("[red]参数错误[/red]：xlsx 不能写到标准输出，请给出 --out 文件")
+        raise typer.Exit(2)
     store = _open(db)
-    data = export_bytes(store.views(), fmt)
-    store.close()
-    if out is not None and str(out) == "-":
-        if fmt == "xlsx":
-            err.print("[red]参数错误[/red]：xlsx 不能写到标准输出，请给出 --out 文件")
+    try:
+        if run is not None and all(r.id != run for r in store.runs()):
+            err.print(f"[red]参数错误[/red]：审核库中没有批次 {run}")
             raise typer.Exit(2)
+        views = store.views(run)
+        data = export_bytes(views, fmt, facts_for(store, views))
+    finally:
+        store.close()
+    if out is not None and str(out) == "-":
         sys.stdout.buffer.write(data)
         return
     target = out or Path(f"review-export.{fmt}")
-    target.write_bytes(data)
+    write_atomic(target, data)
     console.print(f"已导出到 {target}")
 
 

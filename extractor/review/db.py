@@ -6,10 +6,17 @@
 SQLite is opened in WAL mode with ``synchronous=FULL``: a committed decision survives a
 killed server (and a power cut). Write transactions start with ``BEGIN IMMEDIATE`` so
 two writers are serialised up front instead of failing half-way through.
+
+Inside one process (the web server's worker threads) writers also queue on a FIFO lock
+per database before they ask SQLite: SQLite's own busy handler retries after growing
+sleeps, so under eight concurrent saves a writer could wait seconds while later ones
+overtook it. The busy timeout still covers writers in other processes.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,10 +63,54 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class FifoLock:
+    """A lock granted in arrival order."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self) -> None:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        turn.wait()  # the releasing thread handed the lock over
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._held = False
+
+    def __enter__(self) -> FifoLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+_WRITE_LOCKS: dict[str, FifoLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(engine: Engine) -> FifoLock:
+    """The process-wide write queue of the engine's database."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, FifoLock())
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write transaction: committed when the block ends, rolled back on error."""
-    with engine.connect() as connection:
+    """One write transaction: committed when the block ends, rolled back on error.
+    Writers of this process take their turn in arrival order."""
+    with write_lock(engine), engine.connect() as connection:
         connection.execution_options(review_write=True)
         with connection.begin():
             yield connection

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from extractor.review.bounds import check_value, score_above_weight
 from extractor.review.errors import ConflictError, DecisionError, NotFoundError
 from extractor.review.fields import (
     FieldInputError,
@@ -30,6 +31,12 @@ from extractor.review.state import DECISION_NAMES, DECISIONS, Decision, FieldSta
 
 MAX_NOTE = 2000
 MAX_REVIEWER = 100
+ECHO = 60  # at most this much of a name from the request goes back in a message
+
+
+def short(text: str) -> str:
+    """A name from the request, cut short before it is repeated in a message."""
+    return text if len(text) <= ECHO else text[:ECHO] + "…"
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ def conflict_message(state: FieldState, label: str) -> str:
 def plan_decision(view: DocumentView, request: Request) -> Planned:
     """The decision row to write, or DecisionError / NotFoundError / ConflictError."""
     if request.action not in DECISIONS:
-        raise DecisionError(f"未知的操作「{request.action}」：应为 确认、修改、原文错误 或 撤销")
+        raise DecisionError("未知的操作：应为 确认、修改、原文错误 或 撤销")
     decision: Decision = request.action
     reviewer = " ".join(request.reviewer.split())
     if not reviewer:
@@ -86,13 +93,15 @@ def plan_decision(view: DocumentView, request: Request) -> Planned:
 
     project = view.project(request.project) if request.project else None
     if request.project and project is None:
-        raise NotFoundError(f"文档 {view.doc_id} 中没有项目 {request.project}")
+        raise NotFoundError(f"文档 {view.doc_id} 中没有项目 {short(request.project)}")
     label = field_label(project, request.target)
     if is_field(request.target):
         if project is None or not has_field(project, request.target):
-            raise NotFoundError(f"项目 {request.project or '（无）'} 中没有字段 {request.target}")
+            raise NotFoundError(
+                f"项目 {short(request.project) or '（无）'} 中没有字段 {short(request.target)}"
+            )
     elif not view.flags_on(request.project, request.target):
-        raise NotFoundError(f"没有针对「{request.target}」的问题")
+        raise NotFoundError(f"没有针对「{short(request.target)}」的问题")
 
     state = view.state(request.project, request.target)
     if request.version != state.version:
@@ -116,11 +125,19 @@ def plan_decision(view: DocumentView, request: Request) -> Planned:
         try:
             new_value = coerce(kind, request.value, label=label, op_hint=op_hint)
             check_required(request.target, new_value, label)
+            check_value(request.target, new_value, label)
         except FieldInputError as exc:
             raise DecisionError(str(exc)) from None
         if new_value == current:
             raise DecisionError(
                 f"新值与当前值「{display(current)}」相同；如当前值正确，请选择「确认」"
+            )
+        above = score_above_weight(project or {}, request.target, new_value)
+        if above is not None and not note:
+            score, weight = above
+            raise DecisionError(
+                f"{label}：改后得分 {display(score)} 高于分值 {display(weight)}；"
+                "如原表确实如此，请在「说明」中写明理由后再保存"
             )
         return Planned(decision, seq, current, new_value, note, reviewer, rules, None)
     return _plan_undo(view, request, state, current, note, reviewer, seq)

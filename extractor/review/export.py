@@ -3,8 +3,12 @@
 - json: per document the current DocumentResult, its flags with their decisions, and
   one entry per field (extracted value, reviewed value, status, who, when, note).
 - csv: the per-field rows (UTF-8 with BOM so Excel opens it as Chinese).
-- xlsx: sheets 项目 / 资金 / 指标 / 问题 / 字段审核 / 审核记录, Chinese headers, numbers
-  stored as numbers.
+- xlsx: a 汇总 sheet with charts, then 项目 / 资金 / 指标 / 问题 / 字段审核 / 审核记录,
+  Chinese headers, numbers stored as numbers.
+
+Text that a spreadsheet would run as a formula (a project name "=HYPERLINK(…)" from a
+document, a reviewer called "=1+1") is written as text in both: a leading apostrophe
+in CSV, a string cell with the quote-prefix style in xlsx.
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from extractor.review.fields import display, field_label, is_field, iter_fields
 from extractor.review.records import DocumentView, FlagRecord
@@ -27,6 +35,9 @@ from extractor.review.state import (
     FieldState,
     as_utc,
 )
+
+if TYPE_CHECKING:
+    from extractor.review.overview import DocumentFacts
 
 ExportFormat = Literal["json", "csv", "xlsx"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "xlsx")
@@ -117,6 +128,24 @@ class FieldRow:
         ]
 
 
+# A cell whose text starts like this is taken as a formula by spreadsheet programs
+# (=HYPERLINK(…), +cmd|…, @SUM(…)); text from a document or a reviewer must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read `text` as a formula (a plain signed number,
+    such as -5, is read as the number it is)."""
+    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text)
+
+
+def csv_cell(value: str) -> str:
+    """CSV has no types: a formula-like text is written with a leading apostrophe,
+    which Excel and LibreOffice take as "this is text" (OWASP's advice)."""
+    return "'" + value if formula_like(value) else value
+
+
 def local_time(moment: datetime) -> str:
     return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
@@ -198,11 +227,14 @@ def export_csv(views: list[DocumentView]) -> bytes:
     writer.writerow(FIELD_COLUMNS)
     for view in views:
         for row in field_rows(view):
-            writer.writerow(row.to_csv())
+            writer.writerow([csv_cell(cell) for cell in row.to_csv()])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_bytes(views: list[DocumentView], fmt: str) -> bytes:
+def export_bytes(
+    views: list[DocumentView], fmt: str, facts: dict[str, DocumentFacts] | None = None
+) -> bytes:
+    """The export; `facts` (document titles, departments) label the xlsx summary."""
     if fmt == "json":
         return export_json(views)
     if fmt == "csv":
@@ -210,8 +242,20 @@ def export_bytes(views: list[DocumentView], fmt: str) -> bytes:
     if fmt == "xlsx":
         from extractor.review.workbook import export_xlsx
 
-        return export_xlsx(views)
+        return export_xlsx(views, facts)
     raise ValueError(f"不支持的导出格式 {fmt}（可选 json、csv、xlsx）")
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write a file so that a reader never sees half of it."""
+    handle, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def severity_name(severity: str) -> str:

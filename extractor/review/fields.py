@@ -55,6 +55,7 @@ _COLLECTIONS: dict[str, dict[str, FieldKind]] = {
 # Text fields that must not be emptied.
 _REQUIRED_TEXT = {"name", "level1", "source", "unit"}
 OPS = ("≥", "≤", "=", ">", "<")
+MAX_INPUT = 500  # characters of one cell a reviewer may type
 _EMPTY_WORDS = {"—", "-", "－", "空", "无"}
 
 FIELD_NAMES: dict[str, str] = {
@@ -88,7 +89,15 @@ FUNDING_SOURCES: dict[str, str] = {
     "carryover": "上年结转资金",
     "other": "其他资金",
 }
-NON_FIELD_PATHS: dict[str, str] = {"narrative": "正文", "projects": "项目清单"}
+NON_FIELD_PATHS: dict[str, str] = {
+    "narrative": "正文",
+    "projects": "项目清单",
+    "indicators": "指标表",
+    "funding": "资金表",
+    "subtotals": "一级指标小计",
+    "form": "表单类型",
+}
+_ROW = re.compile(r"^(funding|indicators|subtotals)\[(\d+)\]$")
 
 
 class FieldInputError(ValueError):
@@ -149,11 +158,15 @@ def target_path(target: str) -> str:
     return re.split(r"[@#]", target, maxsplit=1)[0]
 
 
-def _container(project: dict[str, Any], ref: FieldRef) -> dict[str, Any]:
+def _container(project: dict[str, Any], ref: FieldRef, *, create: bool = False) -> dict[str, Any]:
+    """The dict holding the field. Reading never changes `project` (views share the
+    parsed extraction); writing creates a missing 总分 block."""
     if ref.collection is None:
         return project
     if ref.collection == "total":
-        total: dict[str, Any] = project.setdefault("total", {"weight": None, "score": None})
+        if create:
+            project.setdefault("total", {"weight": None, "score": None})
+        total: dict[str, Any] = project.get("total") or {"weight": None, "score": None}
         return total
     items: list[dict[str, Any]] = project.get(ref.collection) or []
     if ref.index is None or ref.index >= len(items):
@@ -183,14 +196,24 @@ def set_field(project: dict[str, Any], path: str, value: Any) -> None:
     ref = parse_path(path)
     if ref is None:
         raise KeyError(path)
-    _container(project, ref)[ref.name] = value
+    _container(project, ref, create=True)[ref.name] = value
 
 
 def _non_field_label(project: dict[str, Any] | None, target: str) -> str:
-    """ "narrative@…" → 正文; "projects" → 项目清单, or 整张表 for one project's form."""
+    """ "narrative@…" → 正文; "projects" → 项目清单, or 整张表 for one project's form;
+    a whole row ("indicators[3]", a reader's note) → 指标 4「…」; a whole block
+    ("indicators", "funding") → 指标表 / 资金表."""
     path = target_path(target)
     if path == "projects" and project:
         return "整张表"
+    row = _ROW.match(path)
+    if row and project is not None:
+        items = project.get(row.group(1)) or []
+        index = int(row.group(2))
+        if index < len(items):
+            names = _COLLECTIONS[row.group(1)]
+            first = next(iter(names))
+            return item_label(project, f"{row.group(1)}[{index}].{first}")
     return NON_FIELD_PATHS.get(path, path)
 
 
@@ -247,8 +270,11 @@ def display(value: Any) -> str:
 def coerce(kind: FieldKind, text: str | None, *, label: str, op_hint: str | None = None) -> Any:
     """The stored value for the reviewer's input, or FieldInputError saying why not.
 
-    Numbers accept what forms print ("1, 085.68", "105.68%"); "—" or "空" clears a cell."""
+    Numbers accept what forms print ("1, 085.68", "105.68%"); "—" or "空" clears a cell.
+    Messages never repeat the input (it may be long, or not meant to be shown)."""
     raw = (text or "").strip()
+    if len(raw) > MAX_INPUT:
+        raise FieldInputError(f"{label}：输入过长（最多 {MAX_INPUT} 字）")
     if kind == "none":
         raise FieldInputError("该问题不对应单个字段，不能修改数值；请选择「确认」或「原文错误」")
     if kind == "text":
@@ -260,15 +286,15 @@ def coerce(kind: FieldKind, text: str | None, *, label: str, op_hint: str | None
     if kind == "number":
         number = parse_number(raw)
         if number is None or not math.isfinite(number):
-            raise FieldInputError(f"{label}：是数字字段，请输入数字（如 9.5），收到「{raw}」")
+            raise FieldInputError(f"{label}：是数字字段，请输入数字（如 9.5）")
         return number
     if kind == "integer":
         if not re.fullmatch(r"\d{1,4}", raw):
-            raise FieldInputError(f"{label}：应为整数年份（如 2022），收到「{raw}」")
+            raise FieldInputError(f"{label}：应为四位数年份（如 2022）")
         return int(raw)
     if kind == "op":
         if raw not in OPS:
-            raise FieldInputError(f"{label}：只能是 ≥ ≤ = > < 之一，收到「{raw}」")
+            raise FieldInputError(f"{label}：只能是 ≥ ≤ = > < 之一")
         return raw
     if kind == "value":
         parsed = parse_value(raw, op_hint)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, func, inspect, select
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from extractor.review import schema
 from extractor.review.db import write_transaction
@@ -47,7 +47,27 @@ def _v1(connection: Connection) -> None:
             connection.exec_driver_sql(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "初始结构：文档、原文、问题、审核记录", _v1),)
+def _add_column(connection: Connection, table: str, column: str, kind: str) -> None:
+    """ALTER TABLE … ADD COLUMN, unless the column is there: step 1 creates its tables
+    from the current `schema`, so a fresh store already has the later columns."""
+    if column not in {c["name"] for c in inspect(connection).get_columns(table)}:
+        connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+
+
+def _v2(connection: Connection) -> None:
+    """Page images, runs and re-validation after the save: the source file found at
+    import, flag and cell boxes, runs, the decisions the flags reflect."""
+    _add_column(connection, "documents", "source_file", "TEXT")
+    _add_column(connection, "documents", "validated_through", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(connection, "flags", "span_bbox", "TEXT")
+    _add_column(connection, "source_pages", "boxes", "TEXT")
+    schema.metadata.create_all(connection, tables=[schema.runs, schema.run_documents])
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "初始结构：文档、原文、问题、审核记录", _v1),
+    Migration(2, "页面图像与批次：原文件位置、问题与单元格的框选位置、批次", _v2),
+)
 LATEST = MIGRATIONS[-1].version
 
 

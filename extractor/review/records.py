@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from extractor.models import DocumentResult, Flag, Span
-from extractor.review.fields import get_field, has_field, is_field, set_field
+from extractor.review.fields import get_field, has_field, is_field, parse_path
 from extractor.review.state import (
     AuditRow,
     FieldState,
     FlagStatus,
+    changes_value,
     flag_status,
 )
 
@@ -30,6 +31,8 @@ class DocumentRecord:
     result_json: str
     has_source: bool
     imported_at: datetime
+    source_file: str | None = None
+    validated_through: int = 0  # the last decision the stored flags reflect
 
 
 @dataclass
@@ -113,6 +116,14 @@ class DocumentView:
     def doc_id(self) -> str:
         return self.record.doc_id
 
+    @property
+    def revalidating(self) -> bool:
+        """A change of value is saved but its re-validation has not finished: the flags
+        are as they were before it."""
+        return any(
+            changes_value(row) and row.id > self.record.validated_through for row in self.audit
+        )
+
     def project_order(self, project_id: str) -> int:
         for index, project in enumerate(self.current.get("projects", [])):
             if project["id"] == project_id:
@@ -161,11 +172,48 @@ class DocumentView:
 def apply_overrides(
     extracted: dict[str, Any], states: dict[tuple[str, str], FieldState]
 ) -> dict[str, Any]:
-    current = copy.deepcopy(extracted)
-    projects = {p["id"]: p for p in current.get("projects", [])}
+    """The extraction with the 修改 in force applied. `extracted` is shared between
+    views and never changed: only the dicts on the way to a changed field are copied,
+    so unchanged projects stay the very same objects (and their parsed models can be
+    reused)."""
+    changes: dict[str, list[tuple[str, Any]]] = {}
     for (project_id, target), state in states.items():
         overridden, value = state.override
-        project = projects.get(project_id)
-        if overridden and project is not None and is_field(target) and has_field(project, target):
-            set_field(project, target, copy.deepcopy(value))
+        if overridden and is_field(target):
+            changes.setdefault(project_id, []).append((target, value))
+    current = dict(extracted)
+    projects = []
+    for project in extracted.get("projects", []):
+        edits = changes.get(project["id"])
+        if edits:
+            project = _with_values(project, edits)
+        projects.append(project)
+    current["projects"] = projects
     return current
+
+
+def _with_values(project: dict[str, Any], edits: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A copy of `project` with the fields set, sharing every untouched part."""
+    copied = dict(project)
+    fresh: set[tuple[str, int | None]] = set()
+    for target, value in edits:
+        ref = parse_path(target)
+        if ref is None or not has_field(copied, target):
+            continue
+        if ref.collection is None:
+            copied[ref.name] = copy.deepcopy(value)
+            continue
+        if ref.collection == "total":
+            if ("total", None) not in fresh:
+                copied["total"] = dict(copied.get("total") or {"weight": None, "score": None})
+                fresh.add(("total", None))
+            copied["total"][ref.name] = copy.deepcopy(value)
+            continue
+        if (ref.collection, None) not in fresh:
+            copied[ref.collection] = list(copied[ref.collection])
+            fresh.add((ref.collection, None))
+        if (ref.collection, ref.index) not in fresh:
+            copied[ref.collection][ref.index] = dict(copied[ref.collection][ref.index])
+            fresh.add((ref.collection, ref.index))
+        copied[ref.collection][ref.index][ref.name] = copy.deepcopy(value)
+    return copied

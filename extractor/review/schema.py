@@ -5,6 +5,9 @@
   so the web page shows the source without reading any file outside the store.
 - `flags`: every flag seen for a document, keyed by (project, target, rule); `active`
   is false once a correction made the validator stop raising it (已消除).
+- `runs` / `run_documents`: each `extractor run --db` or `review import` is a run; the
+  documents it brought in (new, updated or unchanged) are linked to it, so the dashboard
+  can show one run or the whole store.
 - `decisions`: the append-only audit trail. `seq` numbers the decisions on one field
   and is its version: the unique (document, project, target, seq) makes a stale
   concurrent save fail instead of overwriting.
@@ -49,6 +52,11 @@ documents = Table(
     Column("result_json", Text, nullable=False),  # the extraction as imported
     Column("has_source", Boolean, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    # The source file found at import (absolute), for page images; NULL when not found.
+    Column("source_file", Text),
+    # The last decision whose change of value the stored flags reflect (re-validation
+    # runs after the save, `background.py`); 0: none yet.
+    Column("validated_through", Integer, nullable=False, server_default="0"),
 )
 
 source_pages = Table(
@@ -57,6 +65,9 @@ source_pages = Table(
     Column("document_id", ForeignKey("documents.id"), primary_key=True),
     Column("number", Integer, primary_key=True, autoincrement=False),
     Column("text", Text, nullable=False),
+    # JSON [[start, end, x0, y0, x1, y1], …]: where stretches of `text` sit on the page
+    # (PDF points), for the page image's cell box; NULL when the reader gave none.
+    Column("boxes", Text),
 )
 
 flags = Table(
@@ -75,9 +86,25 @@ flags = Table(
     Column("span_page", Integer),
     Column("span_start", Integer),
     Column("span_end", Integer),
+    Column("span_bbox", Text),  # JSON [x0, y0, x1, y1] in PDF points, when known
     Column("position", Integer, nullable=False),  # order of first appearance
     Column("active", Boolean, nullable=False),
     UniqueConstraint("document_id", "project", "target", "rule", name="uq_flag_key"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", String(255), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+
+run_documents = Table(
+    "run_documents",
+    metadata,
+    Column("run_id", ForeignKey("runs.id"), primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), primary_key=True, index=True),
 )
 
 decisions = Table(

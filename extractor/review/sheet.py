@@ -180,6 +180,7 @@ def import_sheet(store: ReviewStore, path: Path, reviewer: str) -> SheetReport:
         )
     index = {name: header.index(name) for name in header if name}
     report = SheetReport()
+    latest: dict[str, int] = {}  # the last decision applied per document
     for number, values in enumerate(rows, start=2):
         cells = {name: _text(values[i]) if i < len(values) else "" for name, i in index.items()}
         row = SheetRow(number, cells["文档"], cells["项目编号"], cells["字段路径"])
@@ -192,7 +193,7 @@ def import_sheet(store: ReviewStore, path: Path, reviewer: str) -> SheetReport:
             continue
         action = ACTIONS[cells["处理"]] if cells["处理"] else "modify"
         try:
-            store.decide(
+            outcome = store.decide(
                 row.doc_id,
                 row.project,
                 row.path,
@@ -202,12 +203,16 @@ def import_sheet(store: ReviewStore, path: Path, reviewer: str) -> SheetReport:
                 value=cells["修正值"] or None,
                 note=cells.get("备注", ""),
                 via="sheet",
+                wait=False,  # re-checked below, once per document
             )
         except ReviewError as exc:
             report.rejected.append((row, str(exc)))
             continue
+        latest[row.doc_id] = outcome.row.id
         report.applied.append((row, cells["处理"] or "修改"))
     workbook.close()
+    for doc_id, decision in latest.items():
+        store.wait_validated(doc_id, decision)
     return report
 
 

@@ -14,18 +14,34 @@ from extractor.document import Document, Page
 from extractor.errors import InputError
 from extractor.models import DocumentResult, Span
 
+Box = tuple[int, int, float, float, float, float]  # start, end, x0, y0, x1, y1
 
-def find_source_pages(result: DocumentResult, base: Path | None = None) -> list[str] | None:
-    """The source's page texts, or None when the source file is gone or has changed."""
+
+@dataclass(frozen=True)
+class FoundSource:
+    path: Path  # absolute
+    pages: list[str]
+    boxes: list[list[Box]]  # per page; empty lists when the reader gave none
+
+
+def source_candidates(stored: str, base: Path | None = None) -> list[Path]:
+    """Where a result's source may be: as recorded, relative to `base` (the result
+    file's folder), or beside the result file."""
+    path = Path(stored)
+    candidates = [path]
+    if base is not None and not path.is_absolute():
+        candidates.append(base / path)
+    if base is not None:
+        candidates.append(base / path.name)
+    return candidates
+
+
+def find_source(result: DocumentResult, base: Path | None = None) -> FoundSource | None:
+    """The source file and its page texts, or None when the file is gone or has
+    changed (its sha256 differs from the result's)."""
     from extractor.pipeline import file_sha256, load_document
 
-    stored = Path(result.source.path)
-    candidates = [stored]
-    if base is not None and not stored.is_absolute():
-        candidates.append(base / stored)
-    if base is not None:
-        candidates.append(base / stored.name)
-    for candidate in candidates:
+    for candidate in source_candidates(result.source.path, base):
         if not candidate.is_file():
             continue
         try:
@@ -34,8 +50,18 @@ def find_source_pages(result: DocumentResult, base: Path | None = None) -> list[
             document = load_document(candidate)
         except (InputError, OSError):
             continue
-        return [page.text for page in document.pages]
+        return FoundSource(
+            candidate.resolve(),
+            [page.text for page in document.pages],
+            [list(page.boxes) for page in document.pages],
+        )
     return None
+
+
+def find_source_pages(result: DocumentResult, base: Path | None = None) -> list[str] | None:
+    """The source's page texts, or None when the source file is gone or has changed."""
+    found = find_source(result, base)
+    return found.pages if found else None
 
 
 def build_document(doc_id: str, path: str, sha256: str, pages: list[str]) -> Document:
@@ -114,3 +140,17 @@ def _cell_in(row: str, needle: str) -> tuple[int, int] | None:
             hits.append((pos, pos + len(cell)))
         pos += len(cell) + 1
     return hits[0] if len(hits) == 1 else None
+
+
+def cell_box(boxes: list[Box], start: int, end: int) -> list[float] | None:
+    """The union of the page's boxes that cover text offsets [start, end): the box of a
+    field's own cell inside its row."""
+    hits = [b for b in boxes if b[0] < max(end, start + 1) and b[1] > start]
+    if not hits:
+        return None
+    return [
+        round(min(b[2] for b in hits), 2),
+        round(min(b[3] for b in hits), 2),
+        round(max(b[4] for b in hits), 2),
+        round(max(b[5] for b in hits), 2),
+    ]

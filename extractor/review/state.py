@@ -130,6 +130,12 @@ class FieldState:
         return self.latest
 
 
+def changes_value(row: AuditRow) -> bool:
+    """Whether the decision changed the field's value (a 修改, or 撤销 of one): only
+    these need the document re-validated."""
+    return row.decision in ("modify", "undo") and row.new_value != row.old_value
+
+
 def fold(project: str, target: str, rows: Iterable[AuditRow]) -> FieldState:
     ordered = sorted(rows, key=lambda r: r.seq)
     undone = {r.undoes for r in ordered if r.decision == "undo" and r.undoes is not None}

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from extractor.models import FUNDING_NUMBER_FIELDS, INDICATOR_FIELDS
-from extractor.review.export import FORM_NAMES, field_rows, local_time, severity_name
+from extractor.review.export import (
+    FORM_NAMES,
+    field_rows,
+    formula_like,
+    local_time,
+    severity_name,
+)
 from extractor.review.fields import FIELD_NAMES, FUNDING_SOURCES, display, field_label
 from extractor.review.records import DocumentView
+
+if TYPE_CHECKING:
+    from extractor.review.overview import DocumentFacts
 from extractor.review.state import DECISION_NAMES, STATUS_NAMES
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
@@ -37,11 +47,21 @@ def write_sheet(
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
         sheet.append([_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            as_text(cell)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for index, header in enumerate(headers, start=1):
         width = (widths or {}).get(header, max(8, min(40, len(header) * 2 + 4)))
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def as_text(cell: Cell | MergedCell) -> None:
+    """Keep formula-like text a string: openpyxl stores a str starting with "=" as a
+    formula; the quote-prefix style keeps any such text text even when edited."""
+    if isinstance(cell, Cell) and isinstance(cell.value, str) and formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _cell(value: Any) -> Any:
@@ -328,8 +348,16 @@ WIDTHS = {
 }
 
 
-def export_xlsx(views: list[DocumentView]) -> bytes:
+def export_xlsx(views: list[DocumentView], facts: dict[str, DocumentFacts] | None = None) -> bytes:
+    """The workbook: the 汇总 sheet with charts first, then one sheet per record kind.
+    `facts` name the documents on the summary (their doc_id otherwise)."""
+    from extractor.review.dashboard import run_figures
+    from extractor.review.summary_sheet import add_summary_sheet
+
     workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    add_summary_sheet(summary, run_figures(views, facts or {}))
     producers = (
         _projects_rows,
         _funding_rows,
@@ -338,12 +366,8 @@ def export_xlsx(views: list[DocumentView]) -> bytes:
         _reviewed_field_rows,
         _audit_rows,
     )
-    first = True
     for (title, headers), producer in zip(SHEETS, producers, strict=True):
-        sheet = workbook.active if first else workbook.create_sheet()
-        assert sheet is not None
-        sheet.title = title
-        first = False
+        sheet = workbook.create_sheet(title)
         write_sheet(sheet, headers, producer(views), WIDTHS)
     buffer = io.BytesIO()
     workbook.save(buffer)

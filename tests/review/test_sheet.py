@@ -118,6 +118,22 @@ def test_sheet_commands(store: ReviewStore, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "已应用 1 行" in result.output
     missing = runner.invoke(
-        app, ["review", "import-sheet", str(tmp_path / "none.xlsx"), "--db", db]
+        app,
+        ["review", "import-sheet", str(tmp_path / "none.xlsx"), "--db", db, "--reviewer", "赵六"],
     )
     assert missing.exit_code == 2 and "无法读取" in missing.output
+
+
+def test_import_sheet_asks_for_the_reviewer_instead_of_guessing(
+    store: ReviewStore, tmp_path: Path
+) -> None:
+    db = str(store.engine.url.database)
+    app = Typer()
+    register(app)
+    path = tmp_path / "s.xlsx"
+    _write_sheet(store, path)
+    _fill(path, {(DOC_ID, WRONG_SCORE): {"修正值": "15"}})
+    # No --reviewer and no terminal to ask on: refused, nothing applied.
+    unnamed = runner.invoke(app, ["review", "import-sheet", str(path), "--db", db])
+    assert unnamed.exit_code == 2 and "--reviewer" in unnamed.output
+    assert store.audit(DOC_ID) == []

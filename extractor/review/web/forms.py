@@ -65,6 +65,12 @@ class IndicatorRow:
 
 
 @dataclass
+class TotalRow:
+    cells: list[Cell | None]  # under the columns after the first (None: empty cell)
+    chips: list[Cell]  # totals with no column of their own, shown beside 总分
+
+
+@dataclass
 class FormView:
     project: str
     title: str
@@ -77,7 +83,7 @@ class FormView:
     indicator_columns: list[tuple[str, str]]
     indicator_rows: list[IndicatorRow]
     extra_subtotals: list[tuple[str, Cell, Cell]]
-    total: list[Cell | str | None] | None
+    total: TotalRow | None
     open_flags: int
     flags: int
 
@@ -253,27 +259,32 @@ class _Builder:
             return chips
         return []
 
-    def total(self, columns: list[tuple[str, str]]) -> list[Cell | str | None] | None:
+    def total(self, columns: list[tuple[str, str]]) -> TotalRow | None:
+        """The 总分 row, one cell per column: 总分 under the first, the weight and score
+        under their columns; a total with no column of its own (a target form's score)
+        is shown as a chip beside 总分, so the row never outgrows the header."""
         total = self.project.get("total") or {}
         flagged = {"total.weight", "total.score"} & self.flagged_paths
         if total.get("weight") is None and total.get("score") is None and not flagged:
             return None
         names = [name for name, _ in columns]
-        row: list[Cell | str | None] = []
-        for position, name in enumerate(names):
+        cells: list[Cell | None] = []
+        for name in names[1:]:
             if name == "weight":
-                row.append(self.cell("total.weight"))
+                cells.append(self.cell("total.weight"))
             elif name == "score":
-                row.append(self.cell("total.score"))
-            elif position == 0:
-                row.append("总分")
+                cells.append(self.cell("total.score"))
             else:
-                row.append(None)
-        if "weight" not in names:
-            row.append(self.cell("total.weight"))
-        if "score" not in names:
-            row.append(self.cell("total.score"))
-        return row
+                cells.append(None)
+        chips = []
+        for name, word in (("weight", "分值"), ("score", "得分")):
+            path = f"total.{name}"
+            if name in names or (total.get(name) is None and path not in flagged):
+                continue
+            chip = self.cell(path)
+            chip.text = f"{word} {chip.text}" if chip.text else word
+            chips.append(chip)
+        return TotalRow(cells=cells, chips=chips)
 
 
 def build_forms(view: DocumentView) -> list[FormView]:

@@ -9,25 +9,31 @@
   sends one, an Origin equal to the server's own.
 - Headers: a strict Content-Security-Policy (scripts and styles from this server
   only, no inline script), no framing, no referrer, no caching.
+- Size: a request body above `MAX_BODY` is refused before it is read (by its
+  Content-Length) or as soon as that much has arrived; errors name the problem and
+  never repeat what was sent.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOKEN_COOKIE = "review_token"
 TOKEN_HEADER = "x-review-token"
 CSRF_COOKIE = "review_csrf"
 CSRF_HEADER = "x-csrf-token"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_BODY = 64 * 1024  # bytes: a decision is a few hundred; a 2000-character note ~6 KB
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _CSRF_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 SECURITY_HEADERS = {
@@ -45,7 +51,14 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def is_loopback(host: str) -> bool:
-    return host.strip("[]") in LOOPBACK_HOSTS
+    """localhost, or an IP literal of the loopback network (127.0.0.0/8, ::1)."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _host_name(host_header: str) -> str:
@@ -61,7 +74,7 @@ def _same(a: str | None, b: str | None) -> bool:
 @dataclass(frozen=True)
 class Guard:
     token: str | None = None
-    allowed_hosts: frozenset[str] | None = LOOPBACK_HOSTS  # None: any host name
+    loopback_only: bool = True  # answer only requests addressed to a loopback name
 
     def _wants_json(self, request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.method not in SAFE_METHODS
@@ -79,8 +92,10 @@ class Guard:
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
         host = _host_name(request.headers.get("host", ""))
-        if self.allowed_hosts is not None and host not in self.allowed_hosts:
-            return self._refuse(request, 400, f"不接受主机名 {host or '（空）'} 的请求")
+        if self.loopback_only and not is_loopback(host):
+            return self._secure(
+                self._refuse(request, 400, "不接受发往此主机名的请求（只接受本机地址）")
+            )
         if self.token is not None:
             query_token = request.query_params.get("token")
             if (
@@ -133,3 +148,84 @@ class Guard:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+FIELD_NAMES = {
+    "project": "项目",
+    "path": "字段路径",
+    "action": "操作",
+    "value": "值",
+    "note": "说明",
+    "reviewer": "审核人",
+    "version": "版本",
+    "decision_id": "撤销的记录",
+}
+
+
+def request_problem(errors: Sequence[Any]) -> str:
+    """What is wrong with a request body, in Chinese, without repeating any of it."""
+    problems: list[str] = []
+    for error in errors:
+        kind = str(error.get("type", ""))
+        loc = [str(part) for part in error.get("loc", ())]
+        name = next((FIELD_NAMES[p] for p in reversed(loc) if p in FIELD_NAMES), "")
+        if kind == "json_invalid":
+            text = "请求内容不是有效的 JSON"
+        elif kind == "missing" and name:
+            text = f"缺少「{name}」"
+        elif kind in ("model_attributes_type", "dict_type") or not name:
+            text = "请求内容应为一个 JSON 对象"
+        elif kind.endswith("too_long"):
+            text = f"「{name}」过长"
+        else:
+            text = f"「{name}」的格式不对"
+        if text not in problems:
+            problems.append(text)
+    return "请求格式错误：" + "；".join(problems or ["内容无效"])
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a request body above `limit` bytes (413) before the
+    application parses any of it."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._too_large(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > self.limit:
+                await self._too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"请求内容过大（上限 {self.limit // 1024} KB），未处理"
+        response = JSONResponse(
+            {"error": message}, status_code=413, headers={"Connection": "close"}
+        )
+        await Guard._secure(response)(scope, receive, send)
