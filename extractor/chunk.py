@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -48,22 +50,34 @@ CONTEXT_ROWS = 8  # plain lines before a form that may carry its title, year, de
 
 
 def is_indicator_header(row: Row) -> bool:
-    key = row.key
-    if not row.is_table:
-        return False
+    return row.is_table and _is_header_texts(tuple(c.text for c in row.cells))
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_header_texts(texts: tuple[str, ...]) -> bool:
+    """Whether a row of cells with these texts is an indicator header (see the module
+    docstring); the same rows are asked about by several readers, so it is remembered."""
+    keys = [squash(t) for t in texts]
+    key = "".join(keys)
     if "一级" in key and "二级" in key and "三级" in key:
         return True
+    cells = [_Text(t) for t in texts]
     # an OCR-damaged header ("级指标 | 一级指标 | 三级指标"): three level columns; or a
     # header whose columns the vocabulary names: levels or 指标名称, and values
-    levels = sum(bool(LEVEL_CELL.search(c.key)) for c in row.cells)
-    if levels >= 3 and is_indicator_header_row(row.cells):
+    levels = sum(bool(LEVEL_CELL.search(k)) for k in keys)
+    if levels >= 3 and is_indicator_header_row(cells):
         return True
-    fields = _fields(row.cells)
+    fields = _fields(cells)
     named = len(fields & {"level1", "level2", "name"}) >= 2
     return (
         named
         and len(fields & {"target", "actual", "weight"}) >= 1
-        and is_indicator_header_row(row.cells)
+        and is_indicator_header_row(cells)
     )
 
 

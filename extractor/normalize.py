@@ -156,6 +156,7 @@ def _join_digits(text: str) -> str:
     return re.sub(r"[ ,]", "", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_number(text: str | None) -> float | None:
     """A cell that is a number ("1, 085. 68" → 1085.68, "105.68%" → 105.68, "—" → None).
 

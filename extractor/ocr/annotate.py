@@ -82,6 +82,8 @@ def span_box(document: Document, span: Span) -> list[float] | None:
 def attach_boxes(result: DocumentResult, document: Document) -> int:
     """Fill `bbox` on every span of the result that lacks one; returns how many."""
     filled = 0
+    if not any(page.boxes for page in document.pages):
+        return filled  # a text file: no page has boxes to give
     for span in _spans(result):
         if span.bbox is None:
             span.bbox = span_box(document, span)

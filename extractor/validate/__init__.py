@@ -60,9 +60,10 @@ def validate_result(
         check_unpaid_but_executed(ctx, project)
         check_criteria(ctx, project)
     check_document(ctx, regions)
-    check_narrative(ctx, prose_units(chunks))
+    units = prose_units(chunks)  # the report's sentences, read once for both families
+    check_narrative(ctx, units)
     check_stated_figures(ctx)  # figures a model read, where sentence patterns found nothing
-    check_accounts(ctx, prose_units(chunks))
+    check_accounts(ctx, units)
     return ctx.report()
 
 
