@@ -226,7 +226,28 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
     for k, column in enumerate(columns):
         if column.how == "merged" and k:
             column.field = columns[k - 1].field
+    _level_weights(columns)
     return columns
+
+
+def _level_weights(columns: list[Column]) -> None:
+    """A 权重 column right after a level column (一级指标 | 权重 | 二级指标 | 权重 |
+    三级指标 | 权重) is that level's weight, not the indicator's: `level1_weight` …; the
+    last one, after the indicator's name, stays the indicator's `weight`."""
+    weights = [c for c in columns if c.field == "weight" and c.how != "merged"]
+    if len(weights) < 2:
+        return
+    for column in weights[:-1]:
+        before = next(
+            (c for c in reversed(columns[: column.index]) if c.how != "merged" and c.field),
+            None,
+        )
+        if before is not None and before.field in ("group", "level1", "level2"):
+            column.field = f"{before.field}_weight"
+            for follower in columns[column.index + 1 :]:
+                if follower.how != "merged":
+                    break
+                follower.field = column.field
 
 
 def _order_levels(columns: list[Column]) -> None:
@@ -283,6 +304,12 @@ def funding_source(label: str, *, ocr: bool = False) -> str:
     if m is None or m.meaning == "as_printed" or (m.how == "fuzzy" and m.score < 85):
         return key
     return m.meaning
+
+
+def is_funding_row_word(key: str) -> bool:
+    """Whether a label is a funding row word of the vocabulary (exactly or within it)."""
+    m = match_term(re.sub(r"^其中[:：]?", "", key), vocabulary().funding_rows)
+    return m is not None and m.how in ("exact", "contains")
 
 
 def _misread_source(key: str) -> str | None:

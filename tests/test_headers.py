@@ -79,7 +79,7 @@ def test_damaged_level_labels_are_put_in_order() -> None:
 
 def test_two_level_header_and_unknown_column() -> None:
     rows = [
-        ["绩效指标", "", "", "年度指标值", "实际完成值", "分值", "得分", "佐证材料"],
+        ["绩效指标", "", "", "年度指标值", "实际完成值", "分值", "得分", "整改责任人"],
         ["一级指标", "二级指标", "三级指标", "", "", "", "", ""],
     ]
     spans = {(0, 0): (1, 3)} | {(0, c): (2, 1) for c in range(3, 8)}
@@ -87,7 +87,7 @@ def test_two_level_header_and_unknown_column() -> None:
     assert found is not None and (found.first_row, found.last_row) == (0, 1)
     fields = [c.field for c in found.columns]
     assert fields[:7] == ["level1", "level2", "name", "target", "actual", "weight", "score"]
-    assert [c.label for c in found.unknown()] == ["佐证材料"]
+    assert [c.label for c in found.unknown()] == ["整改责任人"]
 
 
 @pytest.mark.parametrize(

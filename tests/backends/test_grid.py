@@ -72,7 +72,7 @@ def test_an_unknown_column_is_reported_and_never_read_into_another_field(tmp_pat
             "二级指标",
             "三级指标",
             "年度指标值",
-            "佐证材料清单",
+            "整改责任人",
             "实际完成值",
             "分值",
             "得分",
@@ -85,7 +85,7 @@ def test_an_unknown_column_is_reported_and_never_read_into_another_field(tmp_pat
     assert indicator.actual is not None and indicator.actual.raw == "5200卷"
     assert indicator.deviation_reason is None
     (flag,) = [f for f in result.flags if f.rule == "reader.unknown_column"]
-    assert flag.severity == "info" and flag.found == "佐证材料清单" and flag.project == "p1"
+    assert flag.severity == "info" and flag.found == "整改责任人" and flag.project == "p1"
 
 
 def test_a_target_form_with_one_value_column_and_amounts_in_yuan(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from extractor.backends.rules.header import read_header, report_year
 from extractor.backends.rules.indicators import IndicatorBlock, ScoringRows, TemplateRows
 from extractor.chunk import is_indicator_header
 from extractor.document import Chunk, Document
+from extractor.forms import is_department
 from extractor.models import Flag, Project
 from extractor.normalize import normalize_text, squash
 from extractor.rows import Row, read_rows
@@ -25,12 +26,18 @@ _TABLE_TITLE = re.compile(
 
 
 def scoring_name_from_title(title: str) -> str | None:
-    """ "城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence."""
+    """ "城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence or a
+    title that names no project ("部门整体支出绩效评价评分表")."""
     key = squash(normalize_text(title).text)
     if not key.endswith("表") or re.search(r"[，,：:。]", key):
         return None
     m = _TABLE_TITLE.match(key)
-    return m.group(1) if m and m.group(1) else None
+    name = m.group(1) if m and m.group(1) else None
+    return None if name is None or _GENERIC_NAME.match(name) else name
+
+
+# What a title says the evaluated thing is when it names none: 部门整体, 单位, 项目 …
+_GENERIC_NAME = re.compile(r"^(部门|单位|项目)?(整体)?(支出)?$|^(部门|单位)(（单位）)?整体")
 
 
 # Flat OCR text is read by its header only when this share of its rows keeps the columns
@@ -97,7 +104,6 @@ class RulesBackend:
         elif chunk.form in ("project_target", "department_target"):
             above = [chunk.title, *chunk.context.split("\n")[-3:]]
             funding = read_target_funding(rows, document.locate, stated_unit(above))
-
         else:
             funding = read_funding_table(rows, document.locate)
         name = header.name
@@ -105,6 +111,8 @@ class RulesBackend:
         if chunk.form == "evaluation_scoring":
             around = read_header(context_rows, "", "")
             name = scoring_name_from_title(chunk.title) or name or around.name
+            if is_department(chunk.title):  # a 部门整体 evaluation: about the department
+                header.department = header.department or around.department or name
             header.department = header.department or around.department
             header.implementer = header.implementer or around.implementer
             year = report_year(chunk.context + chunk.text) or year
@@ -115,7 +123,8 @@ class RulesBackend:
         if year is None:
             year = report_year(document.text[: chunk.start])
         if chunk.form.startswith("department"):
-            name = name or read_header(context_rows, "", "").name
+            # a department form names its department (部门名称, or just 预算单位)
+            name = name or read_header(context_rows, "", "").name or header.implementer
             header.department = header.department or name
         project = Project(
             id="",

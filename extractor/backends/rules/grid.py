@@ -35,6 +35,7 @@ from extractor.headers import (
     find_indicator_header,
     funding_meaning,
     funding_source,
+    is_funding_row_word,
     is_indicator_header_row,
     label_key,
 )
@@ -349,20 +350,29 @@ class IndicatorRows:
             if label != self.group:
                 self.group = label
                 self.level1 = self.level2 = None
-                if weight is not None:
-                    self.block.add_subtotal(label, weight)
+            weight = weight if weight is not None else self._level_weight(row, "group")
+            if weight is not None:
+                self.block.add_subtotal(label, weight)
         level1 = squash(self._text(row, "level1", own=False)) if self.name_field != "level1" else ""
         if level1:
             label, weight = split_label(level1)
             label = self._ocr_label(row, "level1", label)
             if label != self.level1:
                 self.level1, self.level2 = label, None
+            weight = weight if weight is not None else self._level_weight(row, "level1")
             if weight is not None:
                 self.block.add_subtotal(label, weight)
         level2 = squash(self._text(row, "level2", own=False)) if self.name_field != "level2" else ""
         if level2:
             self.level2 = self._ocr_label(row, "level2", split_label(level2)[0])
         self._repair_levels()
+
+    def _level_weight(self, row: GridRow, level: str) -> float | None:
+        """The weight printed in a level's own 权重 column (merged with its label)."""
+        cols = self.fields.get(f"{level}_weight")
+        if not cols:
+            return None
+        return read_number(row.text(cols, own=False)).value
 
     def _name(self, row: GridRow) -> str:
         """The indicator's name: its column's text; where several columns name it (三级
@@ -757,5 +767,9 @@ class FundingReader:
 
 
 def _is_funding_label(text: str) -> bool:
+    """A funding row label: a source word of the vocabulary (资金总额, 一般公共预算 …) or a
+    label that names money (…资金, …总额)."""
     key = label_key(text)
-    return bool(key) and read_number(text).value is None and bool(_FUNDING_LABEL.search(key))
+    if not key or read_number(text).value is not None:
+        return False
+    return bool(_FUNDING_LABEL.search(key)) or is_funding_row_word(key)
