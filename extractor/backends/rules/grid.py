@@ -8,8 +8,11 @@ the target and the actual, a 指标性质 column gives the target's sign, number
 read as numbers (OCR specks cleaned, with a note). A blank cell is null: nothing moves
 into it from a neighbour. A column the vocabulary does not know is reported and its
 cells are never read into another field. The funding block above is read the same way
-by its own header (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 …), or as
-label–amount pairs where a target form prints no header (two blocks side by side too).
+by its own header (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 …), with the
+sources as columns and the measures as rows where it is printed that way, or as
+label–amount pairs where a target form prints no header (two blocks side by side, or a
+row of labels over a row of amounts). A table printed without rules gives its labels
+centred over merged rows back the rows they stand for.
 """
 
 from __future__ import annotations
