@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from extractor.validate.numbers import decimals
+from extractor.figures import decimals
 
 # Floats carry binary noise (0.1 + 0.2); comparisons allow this much on top.
 _EPS = 1e-9

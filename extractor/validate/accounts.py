@@ -34,8 +34,8 @@ from extractor.accounts.identities import Comparison, cross_table, hierarchy, to
 from extractor.accounts.lookup import Accounts, Ref
 from extractor.accounts.narrative import ascii_brackets, read_claims
 from extractor.accounts.restated import Finding, check_claims
+from extractor.figures import fmt, round_to
 from extractor.models import AccountTable, Flag, Severity, Span
-from extractor.validate.numbers import fmt, round_to
 from extractor.validate.prose import ProseUnit, clean
 from extractor.validate.report import Context
 from extractor.validate.rules import RULES, Rule

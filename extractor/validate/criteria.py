@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.figures import fmt
 from extractor.models import FundingLine, Indicator, Project
-from extractor.validate.numbers import fmt
 from extractor.validate.report import Context
 
 RULE = "indicator.criterion_not_met"

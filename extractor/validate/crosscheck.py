@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.figures import fmt
 from extractor.models import FundingLine, Indicator, Project
-from extractor.validate.numbers import fmt
 from extractor.validate.report import Context
 
 RULE = "funding.unpaid_but_executed"

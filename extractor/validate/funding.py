@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from extractor.figures import agrees, fmt, round_to, sums_agree
 from extractor.models import FundingLine, Project
-from extractor.validate.numbers import agrees, fmt, round_to, sums_agree
 from extractor.validate.report import Context
 
 # Columns that add up across sources (rates, weights and scores do not).

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.figures import agrees, fmt, round_to
 from extractor.models import Indicator, Project, Value
-from extractor.validate.numbers import agrees, fmt, round_to
 from extractor.validate.regions import Region
 from extractor.validate.report import Context
 

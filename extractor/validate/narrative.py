@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from extractor.figures import agrees, decimals, fmt, round_to, sums_agree, unit_of
 from extractor.models import Indicator, Project
 from extractor.validate.document_rules import name_key
-from extractor.validate.numbers import agrees, decimals, fmt, round_to, sums_agree, unit_of
 from extractor.validate.prose import MONEY_UNITS, Figure, ProseUnit
 from extractor.validate.report import Context
 

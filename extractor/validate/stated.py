@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractor.figures import fmt, sums_agree
 from extractor.models import Span
-from extractor.validate.numbers import fmt, sums_agree
 from extractor.validate.report import Context
 
 

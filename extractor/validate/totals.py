@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.figures import fmt, round_to, sums_agree
 from extractor.models import FundingLine, Indicator, Project, Subtotal
-from extractor.validate.numbers import fmt, round_to, sums_agree
 from extractor.validate.report import Context
 
 # Target forms (绩效目标表) print no 总分 row, but their weights are out of 100 (002's

@@ -13,7 +13,7 @@ from extractor.accounts.arithmetic import (
     same_figure,
     unit_of,
 )
-from extractor.validate.numbers import agrees as restates
+from extractor.figures import agrees as restates
 
 
 def test_printed_precision() -> None:

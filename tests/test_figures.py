@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.validate.numbers import agrees, decimals, fmt, round_to, sums_agree
+from extractor.figures import agrees, decimals, fmt, round_to, sums_agree
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Number helpers shared by the rules: printed precision, rounding/truncation, sums.
+"""Printed figures: their precision, rounding/truncation, sums (for the validator's rules
+and the final-accounts checks alike; no other module of the project is imported here).
 
 The documents print figures rounded OR truncated to the precision they chose
 (1085.68 / 929.84 = 116.76 % is printed 116.7 %, 125.91 / 111.57 = 112.85 % is printed
