@@ -21,23 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from extractor.validate.numbers import decimals
+
 # Floats carry binary noise (0.1 + 0.2); comparisons allow this much on top.
 _EPS = 1e-9
-_MAX_DECIMALS = 6
 
 Verdict = Literal["equal", "rounding", "error"]
-
-
-def decimals(value: float) -> int:
-    """Decimals the value was printed with, from its shortest repr (100.0 → 0,
-    9.42 → 2). A printed "0.00" or "45.00" reads as 0 decimals: the other figures of the
-    same sum carry the precision."""
-    if not math.isfinite(value) or float(value).is_integer():
-        return 0
-    text = repr(float(value))
-    if "e" in text or "E" in text:
-        return _MAX_DECIMALS
-    return min(len(text.split(".", 1)[1].rstrip("0")), _MAX_DECIMALS)
 
 
 def unit_of(values: Sequence[float | None], digits: int = 0) -> float:
@@ -112,16 +101,3 @@ def same_figure(a: float | None, b: float | None) -> bool:
 def digits_of(text: str) -> int:
     """Decimals of a number as printed ("100.00" → 2, "9.5" → 1, "307" → 0)."""
     return len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def restates(printed: float, exact: float, digits: int) -> bool:
-    """A figure printed with `digits` decimals restates `exact` when it is `exact`
-    rounded (half up) or truncated to those decimals, and nothing looser."""
-    unit = 10.0**-digits
-    eps = _EPS * max(1.0, abs(exact))
-    if abs(exact - printed) <= unit / 2 + eps:
-        return True
-    if exact * printed < 0:
-        return False
-    shortfall = abs(exact) - abs(printed)
-    return -eps <= shortfall < unit + eps

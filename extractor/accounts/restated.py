@@ -4,7 +4,7 @@
 
 A `Finding` is a narrative problem (rule `narrative.conflict` or `narrative.rate`) with
 its place in the text; the validator turns it into a flag. Amounts must be the table
-value rounded or truncated to the decimals printed (`arithmetic.restates`), in 万元
+value rounded or truncated to the decimals printed (`validate.numbers.agrees`), in 万元
 whatever unit the table prints; a percentage must be its two amounts' ratio so printed;
 a share's denominator is the total its sentence names ("占本年支出合计的 P%"), else the
 figure its sentence opens with ("本年支出合计 X 万元，其中：基本支出 Y 万元，占 P%"); a
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.accounts.arithmetic import decimals, restates
+from extractor.accounts.arithmetic import decimals
 from extractor.accounts.lookup import (
     BASIC,
     CAPITAL,
@@ -37,6 +37,7 @@ from extractor.accounts.lookup import (
     name_key,
 )
 from extractor.accounts.narrative import Claim, number
+from extractor.validate.numbers import agrees as restates
 from extractor.validate.numbers import fmt, round_to
 
 CONFLICT = "narrative.conflict"

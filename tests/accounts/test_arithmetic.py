@@ -10,10 +10,10 @@ from extractor.accounts.arithmetic import (
     decimals,
     digits_of,
     judge_sum,
-    restates,
     same_figure,
     unit_of,
 )
+from extractor.validate.numbers import agrees as restates
 
 
 def test_printed_precision() -> None:

@@ -266,3 +266,40 @@ def test_labels_centred_over_their_rows_in_a_table_without_rules(tmp_path: Path)
         100,
         100,
     )
+
+
+def test_funding_with_sources_as_columns_and_measures_as_rows(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("地质灾害监测", 1, 7)],
+        [
+            ("项目资金（万元）", 4, 1),
+            "",
+            "资金总额",
+            "财政拨款",
+            "上年结转",
+            "其他资金",
+            "分值",
+            "得分",
+        ],
+        ["预算数", "940.48", "940.48", "0.00", "0.00", ("10", 3, 1), ("8.75", 3, 1)],
+        ["执行数", "822.78", "822.78", "0.00", "0.00"],
+        ["执行率", "87.49%", "87.49%", "—", "—"],
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+        ],
+        ["产出指标", "数量指标", "监测点数", "≥120个", "126个", "50", "50", ""],
+    ]
+    (project,) = _read(tmp_path, "项目支出绩效自评表", rows).projects
+    lines = {f.source: f for f in project.funding}
+    assert set(lines) == {"total", "fiscal", "carryover", "other"}
+    total = lines["total"]
+    assert (total.budget, total.executed, total.execution_rate) == (940.48, 822.78, 87.49)
+    assert (total.weight, total.score) == (10, 8.75)  # the block's 分值/得分 are the total's
+    assert lines["carryover"].execution_rate is None and lines["fiscal"].weight is None

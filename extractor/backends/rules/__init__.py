@@ -20,7 +20,7 @@ from extractor.normalize import normalize_text, squash
 from extractor.rows import Row, read_rows
 
 _TABLE_TITLE = re.compile(
-    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系)?"
+    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系)?(?:综合)?"
     r"(?:评分|得分|打分|自评|评价)?(?:情况|明细|详情|分析|结果|汇总)*表$"
 )
 

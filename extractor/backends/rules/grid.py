@@ -8,8 +8,11 @@ the target and the actual, a 指标性质 column gives the target's sign, number
 read as numbers (OCR specks cleaned, with a note). A blank cell is null: nothing moves
 into it from a neighbour. A column the vocabulary does not know is reported and its
 cells are never read into another field. The funding block above is read the same way
-by its own header (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 …), or as
-label–amount pairs where a target form prints no header (two blocks side by side too).
+by its own header (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 …), with the
+sources as columns and the measures as rows where it is printed that way, or as
+label–amount pairs where a target form prints no header (two blocks side by side, or a
+row of labels over a row of amounts). A table printed without rules gives its labels
+centred over merged rows back the rows they stand for.
 """
 
 from __future__ import annotations
@@ -631,6 +634,9 @@ class FundingReader:
         return self.form_unit or stated_unit(texts) or "万元"
 
     def read(self, rows: list[GridRow]) -> list[FundingLine]:
+        transposed = self._transposed(rows)
+        if transposed:
+            return transposed
         lines: list[FundingLine] = []
         i = 0
         while i < len(rows):
@@ -655,6 +661,53 @@ class FundingReader:
                     lines.append(line)
                 i += 1
         return lines or self._pairs(rows)
+
+    def _transposed(self, rows: list[GridRow]) -> list[FundingLine]:
+        """A block with the sources as columns and the measures as rows (资金总额 | 财政
+        拨款 | 上年结转 | 其他资金 over 预算数 / 执行数 / 执行率 rows); its 分值 and 得分 cells
+        belong to the total."""
+        for i, row in enumerate(rows):
+            sources = {
+                c.col: c for c in row.own_cells() if _is_funding_label(c.text) and c.text.strip()
+            }
+            scoring = {
+                c.col: m.meaning
+                for c in row.own_cells()
+                if (m := funding_meaning(c.text)) is not None and m.meaning in ("weight", "score")
+            }
+            if len(sources) < 2:
+                continue
+            values: dict[int, dict[str, float | None]] = {col: {} for col in sources}
+            spans: dict[int, list[TableCell]] = {col: [c] for col, c in sources.items()}
+            extra: dict[str, float | None] = {}
+            for below in rows[i + 1 :]:
+                measure = next((m for c in below.own_cells() if (m := _measure(c.text))), None)
+                if measure is None or measure in ("weight", "score", "ignore"):
+                    break
+                for col in sources:
+                    cell = below.own(col)
+                    if cell is not None:
+                        values[col][measure] = read_number(cell.text, signed=True).value
+                        spans[col].append(cell)
+                for col, name in scoring.items():
+                    cell = below.own(col)
+                    if cell is not None and read_number(cell.text).value is not None:
+                        extra[name] = read_number(cell.text).value
+            if not any(v for v in values.values()):
+                continue
+            unit = self._unit([c.text for r in rows[: i + 1] for c in r.covering if c is not None])
+            lines = []
+            for col, label in sources.items():
+                if all(v is None for v in values[col].values()):
+                    continue  # a label over no amounts (the block's own label)
+                source = funding_source(label.text, ocr=label.confidence is not None)
+                fields = dict(values[col])
+                if source == "total":
+                    fields.update({k: v for k, v in extra.items() if fields.get(k) is None})
+                span = _span(self.document, spans[col])
+                lines.append(FundingLine(source=source, unit=unit, span=span, **fields))
+            return lines
+        return []
 
     @staticmethod
     def _header(row: GridRow) -> dict[int, str] | None:
@@ -764,6 +817,15 @@ class FundingReader:
             budget=amount,
             span=_span(self.document, [label, cell]),
         )
+
+
+def _measure(text: str) -> str | None:
+    """A row label naming a funding measure (预算数, 执行数, 执行率), not a source."""
+    key = label_key(text)
+    m = funding_meaning(text) if key else None
+    if m is None or m.how not in ("exact", "contains") or is_funding_row_word(key):
+        return None
+    return m.meaning
 
 
 def _is_funding_label(text: str) -> bool:

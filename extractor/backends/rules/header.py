@@ -34,13 +34,13 @@ class Header:
 def _value_after(row: Row, index: int, label_pattern: re.Pattern[str]) -> str | None:
     """The first real value after the label cell at `index` (label fragments skipped).
     A label glued to its value ("主管部门区医保局") gives the rest of that cell."""
-    cell = row.cells[index].key
+    cell = _despeck(row.cells[index].key)
     glued = _STAMP.sub("", label_pattern.sub("", cell, count=1)).lstrip(":：")
-    if glued and not LABEL_FRAGMENT.match(glued):
+    if glued and not LABEL_FRAGMENT.match(glued) and _WORDY.search(glued):
         return _clean_value(glued)
     for cell in row.cells[index + 1 :]:
-        key = cell.key
-        if not key or LABEL_FRAGMENT.match(key):
+        key = _despeck(cell.key)
+        if not key or LABEL_FRAGMENT.match(key) or not _WORDY.search(key):
             continue
         if NAME_LABEL.match(key) or DEPARTMENT_LABEL.match(key) or IMPLEMENTER_LABEL.match(key):
             return None
@@ -75,10 +75,19 @@ def _clean_value(text: str) -> str | None:
     return text or None
 
 
+# OCR specks at a label's ends (".归口部门", "项目名称 #"): no word character.
+_SPECKS = re.compile(r"^[^\w（(]+|[^\w）)]+$")
+_WORDY = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def _despeck(key: str) -> str:
+    return _SPECKS.sub("", key)
+
+
 def _scan_rows(rows: list[Row], header: Header) -> None:
     for row in rows:
         for i, cell in enumerate(row.cells):
-            key = cell.key
+            key = _despeck(cell.key)
             if not key:
                 continue
             m = _KEY_VALUE.match(key)
