@@ -2,7 +2,7 @@
 
     golden/corpus/<doc_id>.json         development families
     golden/corpus/docs/<doc_id>.<ext>
-    golden/heldout/…, golden/heldout2/…  held-out sets (same layout)
+    golden/heldout/…, golden/heldout2/…, golden/heldout3/…  held-out sets (same layout)
 
 A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
 ids). Labels are the records the forms were drawn from, so they are true by construction;
@@ -22,6 +22,7 @@ from pathlib import Path
 from eval.corpus.families import DEVELOPMENT, Family
 from eval.corpus.heldout import HELD_OUT
 from eval.corpus.heldout2 import HELD_OUT_2
+from eval.corpus.heldout3 import HELD_OUT_3
 from eval.corpus.layout import DocSpec
 from eval.corpus.paginate import Page, paginate
 from eval.corpus.render import (
@@ -38,7 +39,7 @@ from extractor.models import ExpectedFlag, GoldenDocument, Source
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ROOT = REPO / "golden"
 # The folders under golden/, development first; a family names its folder.
-FOLDERS: tuple[str, ...] = ("corpus", "heldout", "heldout2")
+FOLDERS: tuple[str, ...] = ("corpus", "heldout", "heldout2", "heldout3")
 
 # Rendering tag → (file extension, meta "rendering" name).
 RENDERINGS: dict[str, tuple[str, str]] = {
@@ -54,8 +55,9 @@ RENDERINGS: dict[str, tuple[str, str]] = {
 }
 TEXT_RENDERINGS = ("pdf", "md", "txt")
 # Besides its text renderings, the last document of every family is scanned (image-only
-# PDF; every document of a family with `scan_every`). A few documents are also saved as
-# image files: one page as .jpg / .png, more pages as a multi-page .tif.
+# PDF; the last `scan_last` documents, or every one of a family with `scan_every`). A
+# few documents are also saved as image files: one page as .jpg / .png, more pages as a
+# multi-page .tif.
 IMAGE_FILES: dict[str, str] = {
     "national_self_eval-2": "jpg",
     "target_declaration-3": "png",
@@ -83,6 +85,7 @@ EXTRA_RENDERINGS: dict[str, tuple[str, ...]] = {
     "k1-2": ("bare",),
     "k2-2": ("bare",),
     "k3-3": ("bare",),
+    "m2-2": ("bare",),
 }
 ROTATED_DPI = 300
 TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
@@ -90,7 +93,7 @@ MD_QUIRKS = (Quirks(), Quirks(latex=0.35))
 
 
 def families(held_out: bool | None = None, folder: str | None = None) -> list[Family]:
-    every = [*DEVELOPMENT, *HELD_OUT, *HELD_OUT_2]
+    every = [*DEVELOPMENT, *HELD_OUT, *HELD_OUT_2, *HELD_OUT_3]
     return [
         f
         for f in every
@@ -131,7 +134,7 @@ def plan(family: Family) -> list[Planned]:
     for i, spec in enumerate(specs):
         pages = paginate(spec)
         tags = list(TEXT_RENDERINGS)
-        if i == len(specs) - 1 or family.scan_every:
+        if i >= len(specs) - family.scan_last or family.scan_every:
             tags.append("scan")
         image = IMAGE_FILES.get(spec.key)
         if image is not None:
@@ -233,9 +236,9 @@ def build(
     only: Iterable[str] = (),
     log: bool = True,
 ) -> list[Path]:
-    """Write every rendering and golden file under `root`/corpus, `root`/heldout and
-    `root`/heldout2. Files of a folder that the build no longer makes are removed (only
-    when building every family)."""
+    """Write every rendering and golden file under `root`/corpus and the held-out
+    folders (`root`/heldout, heldout2, heldout3). Files of a folder that the build no
+    longer makes are removed (only when building every family)."""
     wanted = set(only)
     written: list[Path] = []
     for folder in FOLDERS:

@@ -29,7 +29,8 @@ class Family:
     build: Callable[[], list[DocSpec]]
     held_out: bool = False
     held_out_set: str = "heldout"  # the golden/ folder of a held-out family
-    scan_every: bool = False  # every document also scanned (else the last one only)
+    scan_every: bool = False  # every document also scanned (else the last ones only)
+    scan_last: int = 1  # how many of the last documents are scanned
 
     @property
     def folder(self) -> str:
@@ -583,7 +584,7 @@ def scoring_situation() -> list[DocSpec]:
 
 
 # The families added later live in `wider`, which builds on the helpers above.
-from eval.corpus.families import wider  # noqa: E402
+from eval.corpus.families import varied, wider  # noqa: E402
 
 DEVELOPMENT: tuple[Family, ...] = (
     Family("national_self_eval", "项目支出绩效自评表 (财预〔2020〕10号)", national_self_eval),
@@ -614,4 +615,5 @@ DEVELOPMENT: tuple[Family, ...] = (
     Family("scoring_letter", "评分表 with 'A决策15分' labels and 评价意见", scoring_letter),
     Family("scoring_situation", "评分情况表 with a two-level header", scoring_situation),
     *wider.FAMILIES,
+    *varied.FAMILIES,
 )
