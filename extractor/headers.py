@@ -168,6 +168,8 @@ def _is_sub_header(row: list[TableCell]) -> bool:
     filled = [c for c in row if c.text.strip()]
     if not filled or any(re.search(r"\d", c.text) for c in filled):
         return False
+    if any(len(label_key(c.text)) > 14 or re.search(r"[，。；]", c.text) for c in filled):
+        return False  # a sentence (年度总体目标 …) is no header label
     known = sum(
         column_meaning(c.text) is not None
         or bool(_LEVEL_LIKE.search(label_key(c.text)))

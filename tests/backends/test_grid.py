@@ -303,3 +303,25 @@ def test_funding_with_sources_as_columns_and_measures_as_rows(tmp_path: Path) ->
     assert (total.budget, total.executed, total.execution_rate) == (940.48, 822.78, 87.49)
     assert (total.weight, total.score) == (10, 8.75)  # the block's 分值/得分 are the total's
     assert lines["carryover"].execution_rate is None and lines["fiscal"].weight is None
+
+
+def test_funding_written_as_one_sentence_in_a_cell(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("河道保洁", 1, 4)],
+        [
+            "项目资金",
+            ("资金总额：476.09万元（其中财政资金374.96万元，其他资金101.13万元）", 1, 4),
+        ],
+        ["年度总体目标", ("完成河道保洁120公里，群众满意度不低于90%。", 1, 4)],
+        ["一级指标", "二级指标", "三级指标", ("指标值", 1, 2)],
+        ["产出指标", "数量指标", "保洁河道长度", ("≥120公里", 1, 2)],
+    ]
+    (project,) = _read(tmp_path, "项目支出绩效目标表", rows).projects
+    # a target form keeps the sources it names as printed (target.toml, as_printed)
+    assert [(f.source, f.budget, f.unit) for f in project.funding] == [
+        ("total", 476.09, "万元"), ("财政资金", 374.96, "万元"), ("other", 101.13, "万元"),
+    ]  # fmt: skip
+    # the goal sentence above the header is no sub-header: the one indicator is read whole
+    (indicator,) = project.indicators
+    assert indicator.name == "保洁河道长度" and indicator.target is not None
+    assert indicator.target.number == 120 and indicator.target.unit == "公里"

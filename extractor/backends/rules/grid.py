@@ -45,6 +45,7 @@ from extractor.headers import (
 from extractor.models import Flag, FundingLine, Indicator, Span, Total, Value
 from extractor.normalize import (
     normalize_text,
+    parse_number,
     parse_value,
     split_label,
     squash,
@@ -660,7 +661,26 @@ class FundingReader:
                 else:
                     lines.append(line)
                 i += 1
-        return lines or self._pairs(rows)
+        return lines or self._pairs(rows) or self._sentences(rows)
+
+    def _sentences(self, rows: list[GridRow]) -> list[FundingLine]:
+        """Funding written as a sentence in one cell: "资金总额：476.09万元（其中财政资金
+        374.96万元，其他资金101.13万元）" — each labelled amount a line, in its own unit."""
+        lines: list[FundingLine] = []
+        for row in rows:
+            for cell in row.own_cells():
+                text = squash(normalize_text(cell.text).text)
+                for m in _AMOUNT_IN_TEXT.finditer(text):
+                    label = re.sub(r"^(其中|含)", "", m.group(1))
+                    amount = parse_number(m.group(2))
+                    if amount is None or not _is_funding_label(label):
+                        continue
+                    source = funding_source(label, ocr=cell.confidence is not None)
+                    span = _span(self.document, [cell])
+                    lines.append(
+                        FundingLine(source=source, unit=m.group(3), budget=amount, span=span)
+                    )
+        return lines
 
     def _transposed(self, rows: list[GridRow]) -> list[FundingLine]:
         """A block with the sources as columns and the measures as rows (资金总额 | 财政
@@ -817,6 +837,10 @@ class FundingReader:
             budget=amount,
             span=_span(self.document, [label, cell]),
         )
+
+
+# "资金总额：476.09万元", "其中财政资金374.96万元": a label, an amount and its unit
+_AMOUNT_IN_TEXT = re.compile(r"([\u4e00-\u9fff]{2,14}?)[:：为是]?(\d[\d,.]*)(万元|元)(?![/每])")
 
 
 def _measure(text: str) -> str | None:
