@@ -372,16 +372,15 @@ class _StreamRows:
 
 
 def _inside_table(line: list[Piece], run: list[list[Piece]], height: float) -> bool:
-    """A line of one piece within a table: short (a label, a wrapped word) or starting
-    in one of the table's columns right of its first (a long cell's wrapped text),
-    not a paragraph from the left margin."""
-    if len(line) != 1:
-        return False
-    piece = line[0]
-    if piece.rect[2] - piece.rect[0] < 12 * height:
-        return True
+    """A line that is not a table row by its gaps but lies within the table: each piece
+    short (a label, a wrapped word; two wrapped cells side by side print close) or
+    starting in one of the table's columns right of its first (a long cell's wrapped
+    text), not a paragraph from the left margin."""
     left = min(p.rect[0] for row in run for p in row)
-    return piece.rect[0] > left + 2 * height
+    return all(
+        piece.rect[2] - piece.rect[0] < 12 * height or piece.rect[0] > left + 2 * height
+        for piece in line
+    )
 
 
 def stream_grids(pieces: Sequence[Piece]) -> list[Grid]:

@@ -86,8 +86,12 @@ def _lines_up(upper: Table, lower: Table) -> bool:
         return upper.n_cols == lower.n_cols
     width = max(a[-1] - a[0], 1.0)
     tolerance = width * _EDGE_TOLERANCE
-    if abs(a[0] - b[0]) > tolerance or abs(a[-1] - b[-1]) > tolerance:
+    # without rules the right edge is where the longest text ends, no edge of the table
+    unruled = bool(upper.column_edges and lower.column_edges)
+    if abs(a[0] - b[0]) > tolerance or (not unruled and abs(a[-1] - b[-1]) > tolerance):
         return False
+    if unruled:
+        a, b = a[:-1], b[:-1]
     # the rows of one page may not show every column rule of the other
     return all(_near(x, a, tolerance) for x in b) or all(_near(x, b, tolerance) for x in a)
 

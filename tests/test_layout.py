@@ -84,3 +84,26 @@ def test_a_table_printed_without_rules_is_rebuilt_from_its_text_positions() -> N
     # the label's box is where it is printed, so a reader can give it back its rows
     label = next(c for c in table.cells if c.text == "产出指标")
     assert label.box is not None and label.box[1] == 70
+
+
+def test_two_wrapped_cells_printed_close_together_stay_in_their_table() -> None:
+    from extractor.layout import stream_grids
+
+    pieces = [
+        _word("三级指标", 40, 40), _word("指标值", 160, 40), _word("偏差原因", 240, 40),
+        _word("改进措施", 345, 40),
+        # two long cells of one row, wrapped, their lines 5 apart: no table row by its gaps
+        _word("受天气影响部分工程延", 240, 62), _word("下一步将加强进度调", 345, 62),
+        _word("储备物资数量", 40, 67), _word("≥2.7万件", 160, 67),
+        _word("期", 240, 73), _word("度", 345, 73),
+        _word("储备物资品种", 40, 95), _word("≥34种", 160, 95),
+    ]  # fmt: skip
+    (grid,) = stream_grids(pieces)
+    laid = lay_out_page(pieces, [grid], page=1, to_page=lambda r: r, joiner="")
+    (table,) = laid.tables
+    rows = [[c.text for c in row] for row in table.rows()]
+    assert rows == [
+        ["三级指标", "指标值", "偏差原因", "改进措施"],
+        ["储备物资数量", "≥2.7万件", "受天气影响部分工程延期", "下一步将加强进度调度"],
+        ["储备物资品种", "≥34种", "", ""],
+    ]

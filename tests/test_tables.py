@@ -84,3 +84,19 @@ def test_text_between_tables_keeps_them_apart_and_a_foot_title_moves_down() -> N
     pages, tables = _doc(("", [], first, ["项目支出绩效自评表（二）"]), ("", [], second, []))
     one, two = join_tables(pages, tables)
     assert two.title == ["项目支出绩效自评表（二）"] and one.n_rows == 2
+
+
+def test_a_table_without_rules_continues_though_its_last_column_is_empty_there() -> None:
+    # unruled tables: the column edges are where the text of each column starts, the right
+    # edge where the longest text ends — the reason column is empty on the second page
+    text_1, first = _table(
+        1, [[*HEADER, "偏差原因"], ["产出指标", "培训人次", "10", "天气原因延期"]],
+        [0, 100, 200, 250, 400],
+    )  # fmt: skip
+    text_2, second = _table(2, [["效益指标", "知晓率", "20"]], [0, 100, 200, 230])
+    first = first.model_copy(update={"column_edges": [0, 100, 200, 250, 400]})
+    second = second.model_copy(update={"column_edges": [0, 100, 200, 230]})
+    pages = [Page(number=1, text=text_1), Page(number=2, text=text_2)]
+    (joined,) = join_tables(pages, [[first], [second]])
+    assert joined.n_rows == 3 and joined.n_cols == 4
+    assert [c.text for c in joined.rows()[2]][:3] == ["效益指标", "知晓率", "20"]
