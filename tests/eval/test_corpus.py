@@ -73,6 +73,7 @@ def test_families_renderings_and_forms() -> None:
     held_out = [f.name for f in families(held_out=True)]
     assert len(development) >= 21 and len(families(folder="heldout2")) >= 3
     assert len(families(folder="heldout3")) >= 4
+    assert len(families(folder="heldout4")) >= 4
     goldens = [_load(p) for p in FILES]
     renderings: dict[str, set[str]] = {}
     forms: set[tuple[str, str]] = set()
@@ -277,6 +278,29 @@ def test_third_held_out_set_has_its_own_families_in_every_text_rendering() -> No
     assert any("unruled_pdf" in seen for seen in by_family.values())
     others = {f.name for f in families() if f.folder != "heldout3"}
     assert not others & set(by_family)
+
+
+def test_fourth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
+    """golden/heldout4: like heldout3, four families of their own (no family name, and no
+    title with indicator header, shared with any other set), twelve documents or more,
+    each as text-layer PDF, Markdown and flat text, every family also scanned, and at
+    least one document printed without ruling lines."""
+    goldens = [_load(p) for p in (GOLDEN / "heldout4").glob("*.json")]
+    documents: dict[str, set[str]] = {}
+    for g in goldens:
+        assert g.meta["held_out"] is True and g.meta["family"].startswith("n")
+        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
+    by_family: dict[str, set[str]] = {}
+    for document, seen in documents.items():
+        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
+        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
+    assert len(by_family) >= 4 and len(documents) >= 12
+    assert all("scan_pdf" in seen for seen in by_family.values())
+    assert any("unruled_pdf" in seen for seen in by_family.values())
+    others = {f.name for f in families() if f.folder != "heldout4"}
+    assert not others & set(by_family)
+    kinds = {p.form for g in goldens for p in g.projects}
+    assert len(kinds) >= 3  # not one form type four times
 
 
 def _flat_lines(doc_id: str) -> list[str]:
