@@ -52,7 +52,8 @@ class Match:
     word: str
 
 
-_RATE_OF = re.compile(r"(率|比例|比率|占比)$")
+# a column about another one: its rate, or where its value comes from
+_ABOUT = re.compile(r"(率|比例|比率|占比|依据|来源|口径)$")
 
 
 def match_term(text: str, terms: list[Term]) -> Match | None:
@@ -65,8 +66,8 @@ def match_term(text: str, terms: list[Term]) -> Match | None:
             return Match(term.meaning, "exact", 100.0, term.word)
     for term in terms:  # longest first: "评分标准" before "评分"
         if len(term.word) >= 2 and term.word in key and len(key) <= len(term.word) + 8:
-            if _RATE_OF.search(key) and not _RATE_OF.search(term.word):
-                continue  # 得分率 is a rate of the 得分, not the 得分
+            if _ABOUT.search(key) and not _ABOUT.search(term.word):
+                continue  # 得分率 is a rate of the 得分, 指标值设定依据 says why the 指标值
             return Match(term.meaning, "contains", 95.0, term.word)
     best: Match | None = None
     for term in terms:
@@ -228,6 +229,7 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
         columns.append(
             Column(c, label, meaning.meaning if meaning else None, meaning.how if meaning else "")
         )
+    _name_under_block_word(columns, grid, last)
     _order_levels([c for c in columns if c.how != "merged"])
     _spread_merged(columns, grid, first)
     for k, column in enumerate(columns):
@@ -235,6 +237,25 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
             column.field = columns[k - 1].field
     _level_weights(columns)
     return columns
+
+
+def _name_under_block_word(
+    columns: list[Column], grid: list[list[TableCell | None]], last: int
+) -> None:
+    """绩效指标 in the lowest header row, right of the 一级 and 二级 columns and over no
+    level of its own, is the 三级 column: it names the indicators."""
+    if any(c.field == "name" for c in columns):
+        return
+    for k, column in enumerate(columns):
+        cell = grid[last][column.index]
+        if column.field is not None or cell is None or column.how == "merged":
+            continue
+        if not _BLOCK_WORDS.match(label_key(cell.text)) or cell.row != last:
+            continue
+        before = [c.field for c in columns[:k] if c.field in LEVELS]
+        if before and before[-1] == "level2":
+            column.field, column.how = "name", "order"
+        return
 
 
 def _level_weights(columns: list[Column]) -> None:

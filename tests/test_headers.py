@@ -48,6 +48,8 @@ def _table(
         ("评分标准", "text"),
         ("得分率", "text"),  # a rate of the 得分, never the 得分 itself
         ("评价得分率", "text"),  # not 评价得分, though it contains it
+        ("指标值设定依据", "text"),  # why the 指标值 was set, not the 指标值
+        ("偏差度", "text"),  # under 指标完成情况, but no 完成值
         ("项目负责人", None),
     ],
 )
@@ -90,6 +92,17 @@ def test_two_level_header_and_unknown_column() -> None:
     fields = [c.field for c in found.columns]
     assert fields[:7] == ["level1", "level2", "name", "target", "actual", "weight", "score"]
     assert [c.label for c in found.unknown()] == ["整改责任人"]
+
+
+def test_performance_indicator_right_of_the_levels_names_the_indicators() -> None:
+    # 一级指标 | 二级指标 | 绩效指标 (merged over two columns) | 指标值 | 分值 | 评（扣）分标准
+    rows = [["一级指标", "二级指标", "绩效指标", "", "指标值", "分值", "评（扣）分标准"]]
+    found = find_indicator_header(_table(rows, {(0, 2): (1, 2)}))
+    assert found is not None
+    assert [c.field for c in found.columns] == [
+        "level1", "level2", "name", "name", "target", "weight", "text",
+    ]  # fmt: skip
+    assert found.unknown() == []
 
 
 @pytest.mark.parametrize(

@@ -348,3 +348,48 @@ def test_a_unit_column_under_each_of_target_and_actual(tmp_path: Path) -> None:
     assert first.target is not None and first.target.raw == "≥2553批次"
     assert first.actual is not None and first.actual.raw == "2637批次"
     assert second.actual is not None and second.actual.unit == "元/批次"
+
+
+BUDGET_BY_NATURE: list[Row] = [
+    ["部门名称", ("水利局", 1, 7)],
+    [
+        ("年度预算资金（万元）", 3, 1), ("资金总额", 2, 1), ("按收入性质分", 1, 4),
+        ("按支出性质分", 1, 2),
+    ],
+    ["一般公共预算", "政府性基金", "财政专户管理资金", "其他资金", "基本支出", "项目支出"],
+    ["3092.42", "2259.88", "832.54", "0.00", "0.00", "2284.48", "807.94"],
+    ["一级指标", "二级指标", ("绩效指标", 1, 2), "指标值", "分值", ("评（扣）分标准", 1, 2)],
+    ["产出指标", "数量指标", ("新建处理设施", 1, 2), "≥51个", "9", ("达到目标值得满分", 1, 2)],
+]  # fmt: skip
+BY_NATURE = [
+    ("total", 3092.42), ("一般公共预算", 2259.88), ("政府性基金", 832.54),
+    ("财政专户管理资金", 0.0), ("other", 0.0), ("基本支出", 2284.48), ("项目支出", 807.94),
+]  # fmt: skip
+
+
+def test_a_total_merged_down_beside_the_parts_grouped_by_nature(tmp_path: Path) -> None:
+    (project,) = _read(tmp_path, "部门整体绩效目标表", BUDGET_BY_NATURE).projects
+    assert project.form == "department_target"
+    # 资金总额 spans both header rows; the parts sit under 按收入性质分 / 按支出性质分
+    assert [(f.source, f.budget) for f in project.funding] == BY_NATURE
+    # 绩效指标 right of the 一级 and 二级 columns is the 三级 column
+    (indicator,) = project.indicators
+    assert indicator.name == "新建处理设施" and indicator.weight == 9
+    assert indicator.target is not None and indicator.target.raw == "≥51个"
+
+
+def test_the_same_budget_as_row_text_without_its_merges(tmp_path: Path) -> None:
+    lines = [
+        "部门整体绩效目标表",
+        "部门名称\t水利局\t\t\t\t\t\t",
+        "年度预算资金（万元）\t资金总额\t按收入性质分\t\t\t\t按支出性质分\t",
+        "\t\t一般公共预算\t政府性基金\t财政专户管理资金\t其他资金\t基本支出\t项目支出",
+        "\t3092.42\t2259.88\t832.54\t0.00\t0.00\t2284.48\t807.94",
+        "一级指标\t二级指标\t绩效指标\t\t指标值\t分值\t评（扣）分标准\t",
+        "产出指标\t数量指标\t新建处理设施\t\t≥51个\t9\t达到目标值得满分\t",
+    ]
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (project,) = extract_document(path).projects
+    assert [(f.source, f.budget) for f in project.funding] == BY_NATURE
+    assert [i.name for i in project.indicators] == ["新建处理设施"]

@@ -810,7 +810,8 @@ class FundingReader:
         unit = self._unit([c.text for r in rows for c in r.covering if c is not None])
         for i, row in enumerate(rows):
             cells = row.own_cells()
-            labels = [c for c in cells if _is_funding_label(c.text)]
+            ending = _ending_here(row, rows[i - 1] if i else None)
+            labels = [c for c in ending if _is_funding_label(c.text)]
             below = rows[i + 1] if i + 1 < len(rows) else None
             above = rows[i - 1].own_cells() if i else []
             grouped = any(c.col_span > 1 and _is_funding_label(c.text) for c in above)
@@ -848,6 +849,23 @@ class FundingReader:
             budget=amount,
             span=_span(self.document, [label, cell]),
         )
+
+
+def _ending_here(row: GridRow, above: GridRow | None) -> list[TableCell]:
+    """The cells whose last row is this one, left to right: its own and those merged
+    down from above (资金总额 over two header rows, beside 按收入性质分 over its parts);
+    where the merge was lost (row text), the cell above an empty one."""
+    seen: dict[int, TableCell] = {}
+    for col, cell in enumerate(row.covering):
+        if cell is None:
+            continue
+        if cell.row + cell.row_span - 1 == row.index and cell.text.strip():
+            seen.setdefault(id(cell), cell)
+        elif not cell.text.strip() and above is not None:
+            lost = above.own(col)  # a label of the row above over an empty cell
+            if lost is not None and lost.row_span == 1 and lost.col == col:
+                seen.setdefault(id(lost), lost)
+    return sorted(seen.values(), key=lambda c: c.col)
 
 
 # "资金总额：476.09万元", "其中财政资金374.96万元": a label, an amount and its unit
