@@ -70,9 +70,19 @@ def kind_of_title(title: str) -> FormKind | None:
         score = fuzz.partial_ratio(term.word, key)
         if score >= TITLE_FUZZY_MIN and (best is None or score > best[0]):
             best = (score, term.meaning)  # type: ignore[assignment]
+    said = _kind_of_title_words(key)
     if best:
+        # a near miss of a family's title loses to the kind the title spells out: 绩效目标
+        # 自评表 is close to 绩效目标表 but is a self-evaluation (自评 of the 目标)
+        if said is not None and _stem(said) != _stem(best[1]):
+            return _department_kind(said, best[1].startswith("department"))
         return best[1]
-    return _kind_of_title_words(key)
+    return said
+
+
+def _stem(kind: FormKind) -> str:
+    """What a kind is about, at any level: target, self_evaluation, scoring."""
+    return kind.split("_", 1)[-1]
 
 
 def _kind_of_title_words(key: str) -> FormKind | None:

@@ -52,6 +52,9 @@ class Match:
     word: str
 
 
+_RATE_OF = re.compile(r"(率|比例|比率|占比)$")
+
+
 def match_term(text: str, terms: list[Term]) -> Match | None:
     """The vocabulary term a label stands for, or None."""
     key = label_key(text)
@@ -62,6 +65,8 @@ def match_term(text: str, terms: list[Term]) -> Match | None:
             return Match(term.meaning, "exact", 100.0, term.word)
     for term in terms:  # longest first: "评分标准" before "评分"
         if len(term.word) >= 2 and term.word in key and len(key) <= len(term.word) + 8:
+            if _RATE_OF.search(key) and not _RATE_OF.search(term.word):
+                continue  # 得分率 is a rate of the 得分, not the 得分
             return Match(term.meaning, "contains", 95.0, term.word)
     best: Match | None = None
     for term in terms:

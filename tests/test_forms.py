@@ -20,6 +20,10 @@ ALL = {"level1", "level2", "name", "nature", "target", "actual", "weight", "scor
         ("评价指标体系评分表", "evaluation_scoring"),
         ("XX项目绩效评价评分情况表", "evaluation_scoring"),
         ("项目支出绩效自评衣", "project_self_evaluation"),  # OCR-damaged title
+        # close to 绩效目标表, but a self-evaluation of the targets is a self-evaluation
+        ("项目支出绩效目标自评表", "project_self_evaluation"),
+        ("部门整体支出绩效目标自评表", "department_self_evaluation"),
+        ("2022年绩效目标完成情况表", "project_self_evaluation"),
         ("本项目建立了三级评价指标体系，见下表：", None),  # a sentence, not a title
         ("收入支出决算总表", None),
     ],

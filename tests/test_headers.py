@@ -46,6 +46,8 @@ def _table(
         ("指标权重", "weight"),
         ("计量单位", "unit"),
         ("评分标准", "text"),
+        ("得分率", "text"),  # a rate of the 得分, never the 得分 itself
+        ("评价得分率", "text"),  # not 评价得分, though it contains it
         ("项目负责人", None),
     ],
 )

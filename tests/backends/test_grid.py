@@ -325,3 +325,26 @@ def test_funding_written_as_one_sentence_in_a_cell(tmp_path: Path) -> None:
     (indicator,) = project.indicators
     assert indicator.name == "保洁河道长度" and indicator.target is not None
     assert indicator.target.number == 120 and indicator.target.unit == "公里"
+
+
+def test_a_unit_column_under_each_of_target_and_actual(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["项目名称", ("食品抽检", 1, 8)],
+        [("资金情况（万元）", 2, 1), "", "预算数", "到位数", "执行数", "到位率", "执行率", ""],
+        ["合计", "112.43", "103.50", "91.85", "92.06%", "81.70%", ""],
+        [
+            ("一级指标", 2, 1), ("二级指标", 2, 1), ("三级指标", 2, 1), ("年度目标", 1, 2),
+            ("实际完成", 1, 2), ("分值", 2, 1), ("得分", 2, 1),
+        ],
+        ["指标值", "单位", "完成值", "单位"],
+        ["产出指标", "数量指标", "食品抽检批次", "≥2553", "批次", "2637", "批次", "14", "14"],
+        ["产出指标", "成本指标", "每批成本", "≤736", "元/批次", "859", "元/批次", "10", "8.6"],
+    ]  # fmt: skip
+    (project,) = _read(tmp_path, "项目资金绩效自评表", rows).projects
+    (total,) = project.funding
+    assert (total.budget, total.received, total.executed) == (112.43, 103.5, 91.85)
+    first, second = project.indicators
+    # each value takes the unit printed beside it, not both units joined
+    assert first.target is not None and first.target.raw == "≥2553批次"
+    assert first.actual is not None and first.actual.raw == "2637批次"
+    assert second.actual is not None and second.actual.unit == "元/批次"

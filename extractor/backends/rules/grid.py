@@ -293,6 +293,7 @@ class IndicatorRows:
         )
         self._content_reader: TemplateRows | None = None
         self.name_groups = header.groups("name")
+        self.unit_groups = header.groups("unit")
         # labels of a table printed without rules, each given the rows it is centred on
         self.centred: dict[str, dict[int, str]] = {}
 
@@ -531,13 +532,23 @@ class IndicatorRows:
             return None
         if self._ocr(row, name):
             text = _ocr_sign(printed) or text
-        unit = squash(self._text(row, "unit"))
+        unit = squash(self._unit(row, name))
         if unit and not text.endswith(unit) and not _QUALITATIVE.match(unit):
             text += unit
         value = parse_value(text, op)
         if value is not None and value.op is None and op:
             value = Value(raw=value.raw, op=op, number=value.number, unit=value.unit)  # type: ignore[arg-type]
         return value
+
+    def _unit(self, row: GridRow, name: str) -> str:
+        """The 度量单位 of a value: the one unit column, or with a unit column under each
+        of 指标值 and 完成值, the one beside the value (first at or right of it)."""
+        if len(self.unit_groups) < 2:
+            return self._text(row, "unit")
+        end = max(self.fields.get(name, [0]))
+        after = [g for g in self.unit_groups if g[0] > end]
+        group = after[0] if after else self.unit_groups[-1]
+        return row.text(group)
 
     def _number(self, row: GridRow, name: str, index: int) -> float | None:
         text = self._text(row, name)
