@@ -11,8 +11,8 @@ same work on a Ray cluster.
   backend, each worker sends a document's calls concurrently: up to N × the LLM
   concurrency requests at once). Workers ignore Ctrl-C and never write files:
   they send the result back and the parent writes `<doc_id>.json` (and, with
-  `save_ocr`, `<doc_id>.ocr.txt` / `.ocr.tsv`) atomically. So an interrupted run leaves
-  every finished output intact and no partial file.
+  `save_ocr`, `<doc_id>.ocr.txt` / `.ocr.tsv` / `.ocr.pages.jsonl`) atomically. So an
+  interrupted run leaves every finished output intact and no partial file.
 - A progress bar counts pages (the page count of every input is read up front) with an
   ETA; each document gets a result line when it is done.
 - Resumable: an input whose `<doc_id>.json` already records the same content hash,
@@ -61,6 +61,7 @@ from extractor.ocr.settings import OcrSettings, threads_for
 if TYPE_CHECKING:
     from extractor.backends import Backend
     from extractor.llm.config import LLMConfig
+    from extractor.ocr.sidecar import SourceReading
 
 Status = Literal["ok", "skipped", "failed", "timeout", "crashed", "interrupted"]
 FAILED: frozenset[str] = frozenset({"failed", "timeout", "crashed"})
@@ -91,6 +92,9 @@ class BatchOptions:
     recycle_after: int = 25  # a worker is replaced after this many documents
     report_name: str = "run"  # run.json / run.csv in out_dir
     llm: LLMConfig | None = None  # the model settings of the llm / hybrid backends
+    # send each document's page texts and boxes back (`BatchReport.readings`): a review
+    # store then takes them as read, instead of reading (and OCR-ing) the source again
+    keep_pages: bool = False
 
     def workers(self, tasks: int) -> int:
         wanted = self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
@@ -148,6 +152,9 @@ class BatchReport:
     seconds: float = 0.0
     interrupted: bool = False
     report_paths: list[Path] = field(default_factory=list)
+    # doc_id → what the document was read as (`BatchOptions.keep_pages`), for this run's
+    # documents only; not part of run.json
+    readings: dict[str, SourceReading] = field(default_factory=dict)
 
     def count(self, *statuses: str) -> int:
         return sum(o.status in statuses for o in self.outcomes)
@@ -218,7 +225,7 @@ def process_document(
     options); returns what the parent writes: the result JSON, the OCR side files (if
     asked for) and the counts. Raises InputError for an input that cannot be read."""
     from extractor.ocr.model import ocr_pages
-    from extractor.ocr.sidecar import ocr_lines_tsv, ocr_text
+    from extractor.ocr.sidecar import SourceReading, ocr_lines_tsv, ocr_text
     from extractor.pipeline import extract_with_document
 
     extracted = extract_with_document(
@@ -231,9 +238,12 @@ def process_document(
         "result": result.model_dump_json(indent=2),
         "counts": _counts(result),
     }
-    if options.save_ocr and ocr_pages(document):
+    save_ocr = options.save_ocr and bool(ocr_pages(document))
+    if save_ocr:
         payload["ocr_txt"] = ocr_text(document)
         payload["ocr_tsv"] = ocr_lines_tsv(document)
+    if save_ocr or options.keep_pages:
+        payload["reading"] = SourceReading.of(document, result.meta)
     return payload
 
 
@@ -400,7 +410,7 @@ def plan(
 def write_outputs(payload: dict[str, Any], out_dir: Path) -> Path:
     """OCR side files first, the JSON last: the JSON marks a finished document."""
     from extractor.models import DocumentResult
-    from extractor.ocr.sidecar import atomic_write_text, sidecar_paths
+    from extractor.ocr.sidecar import atomic_write_text, reading_path, sidecar_paths
     from extractor.pipeline import write_result
 
     doc_id = payload["doc_id"]
@@ -408,7 +418,16 @@ def write_outputs(payload: dict[str, Any], out_dir: Path) -> Path:
     if "ocr_txt" in payload:
         atomic_write_text(text_path, payload["ocr_txt"])
         atomic_write_text(tsv_path, payload["ocr_tsv"])
+        atomic_write_text(reading_path(out_dir, doc_id), payload["reading"].to_jsonl())
     return write_result(DocumentResult.model_validate_json(payload["result"]), out_dir)
+
+
+def keep_reading(
+    readings: dict[str, SourceReading], payload: dict[str, Any], options: BatchOptions
+) -> None:
+    """Keep a written document's reading for the run's report (`keep_pages`)."""
+    if options.keep_pages and "reading" in payload:
+        readings[payload["doc_id"]] = payload["reading"]
 
 
 def remove_stale_temp_files(out_dir: Path, doc_ids: Sequence[str]) -> int:
@@ -596,6 +615,7 @@ class _Run:
         self.console = console
         self.pending: deque[_Task] = deque(tasks)
         self.outcomes: dict[int, DocOutcome] = {}
+        self.readings: dict[str, SourceReading] = {}
         self.total_docs = len(tasks)
         self.progress = progress_bar(console)
         self.bar = self.progress.add_task(
@@ -638,6 +658,8 @@ class _Run:
                 outcome.output = str(write_outputs(payload, self.options.out_dir))
             except OSError as exc:
                 outcome.status, outcome.reason = "failed", f"无法写出结果：{exc}"
+            else:
+                keep_reading(self.readings, payload, self.options)
         else:
             outcome.status, outcome.reason = "failed", message[3]
         worker.task = None
@@ -784,6 +806,7 @@ def run_batch(
             pool.close(kill=False)
     by_index.update(run.outcomes)
     report.outcomes = [by_index[i] for i in sorted(by_index)]
+    report.readings = run.readings
     report.seconds = time.monotonic() - started
     report.report_paths = write_report(report, out_dir, options.report_name)
     for line in interruption_lines(report):

@@ -6,6 +6,7 @@ and `run` imports the pipeline only when it runs: start-up stays short.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
@@ -61,12 +62,12 @@ def _main() -> None:
     """预算绩效报告抽取与校验工具。"""
 
 
-def _store(db: str, results: list[DocumentResult]) -> None:
+def _store(db: str, results: list[DocumentResult], report: BatchReport, out: Path) -> None:
     from extractor.review.cli import store_results
     from extractor.review.errors import ReviewError
 
-    try:
-        outcomes = store_results(db, results)
+    try:  # the pages as this run read them: no document is read (OCR'd) twice
+        outcomes = store_results(db, results, readings=report.readings, out_dir=out)
     except ReviewError as exc:
         err.print(f"[red]审核库[/red]: {exc}")
         raise typer.Exit(1) from None
@@ -174,6 +175,7 @@ def run(
         options = _batch_options(
             backend, llm_overrides, ocr, ocr_engine, out, jobs, save_ocr, force, timeout
         )
+        options = replace(options, keep_pages=bool(db))  # for the review store
         ray_options = _ray_options(
             executor, ray_address, ocr_workers, backend, llm_rpm, llm_tpm, ray_inputs
         )
@@ -190,7 +192,7 @@ def run(
         console.print(_summary_table(results))
         console.print(f"结果在 {out}/")
     if db and results:
-        _store(db, results)
+        _store(db, results, report, out)
     failed = [(Path(o.path), o.reason or o.status) for o in report.failed]
     for path, reason in [*problems, *failed]:
         err.print(f"[red]失败[/red] {path}: {reason}")

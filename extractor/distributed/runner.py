@@ -132,6 +132,7 @@ def _run(
                     report.limiter = None
                 ray.kill(limiter)
         by_index.update(run.outcomes)
+        report.readings = run.readings
     report.outcomes = [by_index[i] for i in sorted(by_index)]
     report.seconds = time.monotonic() - started
     report.report_paths = write_report(report, options.out_dir, options.report_name)

@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
-from extractor.batch import BatchOptions, DocOutcome, progress_bar, write_outputs
+from extractor.batch import BatchOptions, DocOutcome, keep_reading, progress_bar, write_outputs
 from extractor.distributed.options import RayOptions
 from extractor.distributed.pool import ActorPool, Slot
 from extractor.distributed.report import (
@@ -26,6 +26,7 @@ from extractor.distributed.report import (
     outcome_from_payload,
     ray_result_line,
 )
+from extractor.ocr.sidecar import SourceReading
 
 # called when a document is handed to an actor: (doc_id, actor handle, attempt number)
 AssignHook = Callable[[str, Any, int], None]
@@ -73,6 +74,7 @@ class RayRun:
         ordered = sorted(tasks, key=lambda t: (-t.pages_estimate, t.index))  # longest first
         self.pending: deque[RayTask] = deque(RayTask(t) for t in ordered)
         self.outcomes: dict[int, DocOutcome] = {}
+        self.readings: dict[str, SourceReading] = {}
         self.total_docs = len(tasks)
         self.progress = progress_bar(console)
         self.bar = self.progress.add_task(
@@ -175,6 +177,8 @@ class RayRun:
                 outcome.output = str(write_outputs(value, self.options.out_dir))
             except OSError as exc:
                 outcome.status, outcome.reason = "failed", f"无法写出结果：{exc}"
+            else:
+                keep_reading(self.readings, value, self.options)
         else:
             outcome = self._outcome(task, status="failed", reason=value)
         outcome.seconds = seconds

@@ -25,12 +25,13 @@ from typing import Any
 
 import numpy as np
 
+from extractor.errors import ExtractorError
 from extractor.layout import Mark
 
 Quad = np.ndarray  # 4 × 2 float array of corner points (x, y) in image pixels
 
 
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(ExtractorError, RuntimeError):
     """The engine cannot run here; the message says what to install."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.models import DocumentResult
+from extractor.ocr.sidecar import SourceReading, load_reading
 from extractor.review.errors import ReviewError
 from extractor.review.export import FORMATS, export_bytes, write_atomic
 from extractor.review.overview import facts_for
@@ -75,15 +77,29 @@ def run_label(kind: str, results: list[DocumentResult]) -> str:
 
 
 def store_results(
-    db: str, results: list[DocumentResult], *, force: bool = False
+    db: str,
+    results: list[DocumentResult],
+    *,
+    force: bool = False,
+    readings: Mapping[str, SourceReading] | None = None,
+    out_dir: Path | None = None,
 ) -> list[ImportOutcome]:
     """Put freshly extracted results (and their source text) into the review store,
     as one run. For `extractor run … --db`: raises ReviewError when a result cannot be
-    stored."""
+    stored. The source text is what the run read (`readings`, by doc_id), or what an
+    earlier run saved in `out_dir` (`--save-ocr`): the source is not read (OCR'd)
+    again for a document the run already read."""
+    readings = readings or {}
     store = ReviewStore.open(db)
     try:
         run = store.start_run(run_label("run", results))
-        return [store.import_result(result, force=force, run=run) for result in results]
+        outcomes = []
+        for result in results:
+            reading = readings.get(result.doc_id)
+            if reading is None and out_dir is not None:
+                reading = load_reading(out_dir, result.doc_id)
+            outcomes.append(store.import_result(result, force=force, run=run, reading=reading))
+        return outcomes
     finally:
         store.close()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractor.errors import ExtractorError
 
-class ReviewError(Exception):
+
+class ReviewError(ExtractorError):
     """Base class: `str(exc)` is the message shown to the reviewer."""
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from extractor.errors import ExtractorError
 from extractor.models import FUNDING_NUMBER_FIELDS, Flag
 from extractor.normalize import parse_number, parse_value
 
@@ -100,7 +101,7 @@ NON_FIELD_PATHS: dict[str, str] = {
 _ROW = re.compile(r"^(funding|indicators|subtotals)\[(\d+)\]$")
 
 
-class FieldInputError(ValueError):
+class FieldInputError(ExtractorError, ValueError):
     """The reviewer's input does not fit the field (message in Chinese)."""
 
 

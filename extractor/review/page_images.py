@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import ExtractorError
 from extractor.review.records import DocumentRecord
 
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -37,7 +38,7 @@ _SHA = re.compile(r"^[0-9a-f]{64}$")
 _render_lock = threading.Lock()
 
 
-class PageImageProblem(Exception):
+class PageImageProblem(ExtractorError):
     """Why there is no page image (Chinese, shown to the reviewer)."""
 
 

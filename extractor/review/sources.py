@@ -1,8 +1,12 @@
-"""Source text: read once at import time and kept in the store, page by page.
+"""Source text: kept in the store at import time, page by page.
 
-At import the source is looked up where the result says it is (or beside the result
-file) and only used when its sha256 matches the result's; the web page then reads the
-text from the store alone.
+The page texts and boxes are those the pipeline read the result from, taken in this
+order: the reading the run kept in memory (`extractor run … --db`), the reading saved
+beside the result file (`--save-ocr`: `<doc_id>.ocr.pages.jsonl`), else the source file
+read again (OCR'd with the run's settings). The source file is looked up where the
+result says it is (or beside the result file) and only used when its sha256 matches the
+result's; the web page then reads the text from the store alone, and opens the source
+only to draw a page image.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from pathlib import Path
 from extractor.document import Document, Page
 from extractor.errors import InputError
 from extractor.models import DocumentResult, Span
-
-Box = tuple[int, int, float, float, float, float]  # start, end, x0, y0, x1, y1
+from extractor.ocr.settings import ENGINES, MODES, OcrSettings
+from extractor.ocr.sidecar import Box, SourceReading, load_reading
 
 
 @dataclass(frozen=True)
 class FoundSource:
-    path: Path  # absolute
+    path: Path | None  # absolute; None when only a saved reading is left
     pages: list[str]
     boxes: list[list[Box]]  # per page; empty lists when the reader gave none
 
@@ -36,26 +40,53 @@ def source_candidates(stored: str, base: Path | None = None) -> list[Path]:
     return candidates
 
 
-def find_source(result: DocumentResult, base: Path | None = None) -> FoundSource | None:
-    """The source file and its page texts, or None when the file is gone or has
-    changed (its sha256 differs from the result's)."""
-    from extractor.pipeline import file_sha256, load_document
+def locate_source(result: DocumentResult, base: Path | None = None) -> Path | None:
+    """The source file (absolute) with the result's sha256, or None when it is gone or
+    has changed. Hashes the file; does not read it."""
+    from extractor.pipeline import file_sha256
 
     for candidate in source_candidates(result.source.path, base):
-        if not candidate.is_file():
-            continue
         try:
-            if file_sha256(candidate) != result.source.sha256:
-                continue
-            document = load_document(candidate)
-        except (InputError, OSError):
+            if candidate.is_file() and file_sha256(candidate) == result.source.sha256:
+                return candidate.resolve()
+        except OSError:
             continue
-        return FoundSource(
-            candidate.resolve(),
-            [page.text for page in document.pages],
-            [list(page.boxes) for page in document.pages],
-        )
     return None
+
+
+def find_source(
+    result: DocumentResult, base: Path | None = None, reading: SourceReading | None = None
+) -> FoundSource | None:
+    """The page texts and boxes `result` was read from and the source file (see the
+    module docstring), or None when there is neither a reading of this result nor its
+    source file. `reading` is what the run kept; `base` the result file's folder."""
+    path = locate_source(result, base)
+    for read in (reading, load_reading(base, result.doc_id) if base is not None else None):
+        if read is not None and read.fits(result.source.sha256, result.source.pages, result.meta):
+            return FoundSource(path, list(read.texts), [list(b) for b in read.boxes])
+    if path is None:
+        return None
+    from extractor.pipeline import load_document
+
+    try:
+        document = load_document(path, ocr=run_ocr_settings(result))
+    except (InputError, OSError):
+        return None
+    return FoundSource(
+        path,
+        [page.text for page in document.pages],
+        [list(page.boxes) for page in document.pages],
+    )
+
+
+def run_ocr_settings(result: DocumentResult) -> OcrSettings:
+    """The OCR mode and engine the result was read with (`meta.run`), else the defaults."""
+    run = result.meta.get("run") or {}
+    defaults = OcrSettings()
+    mode, engine = run.get("ocr", defaults.mode), run.get("ocr_engine", defaults.engine)
+    if mode not in MODES or engine not in ENGINES:
+        return defaults
+    return OcrSettings(mode=mode, engine=engine)
 
 
 def find_source_pages(result: DocumentResult, base: Path | None = None) -> list[str] | None:

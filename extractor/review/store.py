@@ -27,6 +27,7 @@ from sqlalchemy import Connection, CursorResult, Engine, and_, delete, func, ins
 from sqlalchemy.exc import IntegrityError
 
 from extractor.models import DocumentResult, Flag, Span
+from extractor.ocr.sidecar import SourceReading
 from extractor.review import schema
 from extractor.review.background import Revalidator
 from extractor.review.db import make_engine, read_transaction, write_transaction
@@ -163,8 +164,10 @@ class ReviewStore:
         base: Path | None = None,
         force: bool = False,
         run: int | None = None,
+        reading: SourceReading | None = None,
     ) -> ImportOutcome:
-        """Store one extraction and its source text (looked up when not given).
+        """Store one extraction and its source text (looked up when not given: from
+        `reading`, what the run read the source as, else as `find_source` says).
 
         Importing the same result again changes nothing. A changed result replaces the
         stored extraction unless decisions exist, which needs `force` (the decisions stay
@@ -173,9 +176,10 @@ class ReviewStore:
         source_file: str | None = None
         boxes: list[list[Box]] | None = None
         if pages is None:
-            found = find_source(result, base)
+            found = find_source(result, base, reading)
             if found is not None:
-                pages, source_file, boxes = found.pages, str(found.path), found.boxes
+                pages, boxes = found.pages, found.boxes
+                source_file = str(found.path) if found.path is not None else None
         with write_transaction(self.engine) as conn:
             outcome = self._import(conn, result, pages, boxes, source_file, force)
             if run is not None:

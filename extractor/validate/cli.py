@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.document import Document, Page
+from extractor.errors import ExtractorError
 from extractor.models import DocumentResult, Flag
 from extractor.validate import validate_result
 from extractor.validate.report import SEVERITIES, ValidationReport
@@ -31,7 +32,7 @@ _SEVERITY_NAME = {"error": "错误", "warning": "警告", "info": "提示"}
 _PASSTHROUGH_KEYS = ("expected_flags",)
 
 
-class ResultFileError(Exception):
+class ResultFileError(ExtractorError):
     """A result file that cannot be read or is not a DocumentResult."""
 
 

@@ -28,6 +28,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from extractor.errors import ExtractorError
+
 FORM_KINDS = (
     "project_self_evaluation",
     "department_self_evaluation",
@@ -66,7 +68,7 @@ FUNDING_SOURCES = ("total", "fiscal", "carryover", "other", "as_printed")
 HEADER_FIELDS = ("name", "department", "implementer")
 
 
-class VocabularyError(ValueError):
+class VocabularyError(ExtractorError, ValueError):
     """A vocabulary file names a field or kind the reader does not know."""
 
 
