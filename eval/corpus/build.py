@@ -2,8 +2,8 @@
 
     golden/corpus/<doc_id>.json         development families
     golden/corpus/docs/<doc_id>.<ext>
-    golden/heldout/…, golden/heldout2/…, golden/heldout3/…, golden/heldout4/…  held-out sets
-                                        (same layout)
+    golden/heldout/…, golden/heldout2/…, golden/heldout3/…, golden/heldout4/…,
+    golden/heldout5/…                   held-out sets (same layout)
 
 A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
 ids). Labels are the records the forms were drawn from, so they are true by construction;
@@ -25,6 +25,7 @@ from eval.corpus.heldout import HELD_OUT
 from eval.corpus.heldout2 import HELD_OUT_2
 from eval.corpus.heldout3 import HELD_OUT_3
 from eval.corpus.heldout4 import HELD_OUT_4
+from eval.corpus.heldout5 import HELD_OUT_5
 from eval.corpus.layout import DocSpec
 from eval.corpus.paginate import Page, paginate
 from eval.corpus.render import (
@@ -41,7 +42,7 @@ from extractor.models import ExpectedFlag, GoldenDocument, Source
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ROOT = REPO / "golden"
 # The folders under golden/, development first; a family names its folder.
-FOLDERS: tuple[str, ...] = ("corpus", "heldout", "heldout2", "heldout3", "heldout4")
+FOLDERS: tuple[str, ...] = ("corpus", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 
 # Rendering tag → (file extension, meta "rendering" name).
 RENDERINGS: dict[str, tuple[str, str]] = {
@@ -90,6 +91,8 @@ EXTRA_RENDERINGS: dict[str, tuple[str, ...]] = {
     "m2-2": ("bare",),
     "n2-2": ("bare",),
     "n4-1": ("bare",),
+    "p2-2": ("bare",),
+    "p3-1": ("bare",),
 }
 ROTATED_DPI = 300
 TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
@@ -97,7 +100,7 @@ MD_QUIRKS = (Quirks(), Quirks(latex=0.35))
 
 
 def families(held_out: bool | None = None, folder: str | None = None) -> list[Family]:
-    every = [*DEVELOPMENT, *HELD_OUT, *HELD_OUT_2, *HELD_OUT_3, *HELD_OUT_4]
+    every = [*DEVELOPMENT, *HELD_OUT, *HELD_OUT_2, *HELD_OUT_3, *HELD_OUT_4, *HELD_OUT_5]
     return [
         f
         for f in every
@@ -241,8 +244,8 @@ def build(
     log: bool = True,
 ) -> list[Path]:
     """Write every rendering and golden file under `root`/corpus and the held-out
-    folders (`root`/heldout, heldout2, heldout3, heldout4). Files of a folder that the build no
-    longer makes are removed (only when building every family)."""
+    folders (`root`/heldout, heldout2, heldout3, heldout4, heldout5). Files of a folder that
+    the build no longer makes are removed (only when building every family)."""
     wanted = set(only)
     written: list[Path] = []
     for folder in FOLDERS:
