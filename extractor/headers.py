@@ -226,6 +226,9 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
             meaning = column_meaning(cell.text)
             if meaning is not None:
                 break
+        if meaning is None and len(stack) > 1:
+            # one label wrapped over the header's rows in a table without rules: 实际完|成值
+            meaning = column_meaning(label)
         columns.append(
             Column(c, label, meaning.meaning if meaning else None, meaning.how if meaning else "")
         )
@@ -360,7 +363,20 @@ def header_label_pattern(field: str, extra: tuple[str, ...] = ()) -> re.Pattern[
     over two cells ("项目/" + "名称")."""
     words = [t.word for t in vocabulary().header if t.meaning == field] + list(extra)
     words.sort(key=len, reverse=True)
-    return re.compile("^(" + "|".join(re.escape(w) for w in words) + ")")
+    return re.compile("^(" + "|".join(_with_notes(w) for w in words) + ")")
+
+
+# a short bracketed note a label may carry inside (转移支付（项目）名称, 部门（单位）名称),
+# and an OCR speck between two of its characters (转移支付.（项目）名称)
+_INNER_NOTE = r"[.．·・,，、]?(?:[（(][^（()）]{1,6}[)）])?"
+
+
+def _with_notes(word: str) -> str:
+    """The label as a pattern that also matches it with a bracketed note between two of
+    its words (the vocabulary lists 转移支付名称; a form prints 转移支付（项目）名称)."""
+    if re.search(r"[（()）]", word):
+        return re.escape(word)
+    return re.escape(word[0]) + "".join(_INNER_NOTE + re.escape(ch) for ch in word[1:])
 
 
 # The first cell of a row that opens a form's header block: its name label.

@@ -94,6 +94,19 @@ def test_two_level_header_and_unknown_column() -> None:
     assert [c.label for c in found.unknown()] == ["整改责任人"]
 
 
+def test_a_label_wrapped_over_two_header_rows_is_read_whole() -> None:
+    # a table without rules: 指标性质 / 实际完成值 printed on two lines, read as two rows
+    rows = [
+        ["绩效指标", "", "", "指标性", "指标值", "度量单", "实际完", "分值", "得分"],
+        ["一级指标", "二级指标", "三级指标", "质", "", "位", "成值", "", ""],
+    ]
+    found = find_indicator_header(_table(rows))
+    assert found is not None and (found.first_row, found.last_row) == (0, 1)
+    assert [c.field for c in found.columns] == [
+        "level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score",
+    ]  # fmt: skip
+
+
 def test_performance_indicator_right_of_the_levels_names_the_indicators() -> None:
     # 一级指标 | 二级指标 | 绩效指标 (merged over two columns) | 指标值 | 分值 | 评（扣）分标准
     rows = [["一级指标", "二级指标", "绩效指标", "", "指标值", "分值", "评（扣）分标准"]]

@@ -366,3 +366,74 @@ def test_funding_by_government_level_with_two_header_rows(tmp_path: Path) -> Non
     assert [(i.level1, i.name, i.weight, i.score) for i in project.indicators] == [
         ("产出", "补助发放人数", 100, 95)
     ]
+
+
+EVALUATION_REPORT = """\
+2023年度农村饮水工程维护经费项目绩效评价报告
+
+一、项目概况
+项目主管部门为某县水利局，实施单位为某县供水服务中心。
+资金情况：2023年项目年初预算300万元，全年预算320万元，实际到位资金320万元，资金到位率100%；实际支出304万元，预算执行率95%。
+
+附件：农村饮水工程维护经费项目绩效评价指标评分表
+一级指标\t二级指标\t三级指标\t评价要点\t分值\t得分
+决策(20)\t项目立项(20)\t立项依据充分性\t是否符合规划\t20\t18
+产出(80)\t产出数量(80)\t维修完成率\t完成率\t80\t76
+合计\t\t\t\t100\t94
+"""
+
+
+def test_an_evaluation_report_says_its_organisations_and_funding_in_sentences(
+    tmp_path: Path,
+) -> None:
+    (project,) = _run(tmp_path, "report.txt", EVALUATION_REPORT).projects
+    # "…项目绩效评价指标评分表" names the project; the sentences name who runs it
+    assert (project.name, project.form) == ("农村饮水工程维护经费", "evaluation_scoring")
+    assert (project.department, project.implementer) == ("某县水利局", "某县供水服务中心")
+    (line,) = project.funding
+    # 全年预算 is the budget, 年初预算 the initial budget
+    assert (line.initial_budget, line.budget, line.executed) == (300, 320, 304)
+
+
+INITIAL_ONLY = """\
+项目支出绩效自评表
+项目名称\t档案数字化\t\t\t
+主管部门\t某局\t实施单位\t某中心\t
+资金来源\t年初预算\t全年执行\t执行率\t
+年度资金总额\t12\t11.4\t95%\t
+一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值
+产出指标\t数量指标\t数字化卷数\t≥3000卷\t3100卷
+"""
+
+
+def test_the_only_budget_a_form_prints_is_its_budget(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "form.txt", INITIAL_ONLY).projects
+    (line,) = project.funding
+    assert (line.initial_budget, line.budget, line.executed) == (None, 12, 11.4)
+    both = INITIAL_ONLY.replace("年初预算\t全年执行", "年初预算\t全年预算\t全年执行").replace(
+        "年度资金总额\t12\t11.4", "年度资金总额\t10\t12\t11.4"
+    )
+    (project,) = _run(tmp_path, "form.txt", both).projects
+    (line,) = project.funding
+    assert (line.initial_budget, line.budget, line.executed) == (10, 12, 11.4)
+
+
+TRANSFER_TARGET = """\
+转移支付区域绩效目标表
+转移支付.（项目）名称\t老旧小区改造补助\t\t
+主管部门\t某市住房和城乡建设局\t实施单位\t某市城市更新中心
+资金情况（万元）\t年度金额\t4479.60\t
+\t其中：中央补助\t3075.06\t
+\t地方资金\t1404.54\t
+一级指标\t二级指标\t三级指标\t年度指标值
+产出指标\t数量指标\t改造小区数量\t≥8个
+"""
+
+
+def test_a_transfer_payment_target_form(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "form.txt", TRANSFER_TARGET).projects
+    # a bracketed note and an OCR speck inside the name label: still the name label
+    assert (project.name, project.form) == ("老旧小区改造补助", "project_target")
+    assert [(f.source, f.budget) for f in project.funding] == [
+        ("total", 4479.6), ("中央补助", 3075.06), ("地方资金", 1404.54),
+    ]  # fmt: skip

@@ -20,7 +20,7 @@ from extractor.normalize import normalize_text, squash
 from extractor.rows import Row, read_rows
 
 _TABLE_TITLE = re.compile(
-    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系)?(?:综合)?"
+    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系|指标)?(?:综合)?"
     r"(?:评分|得分|打分|自评|评价)?(?:情况|明细|详情|分析|结果|汇总)*表$"
 )
 
@@ -28,13 +28,16 @@ _TABLE_TITLE = re.compile(
 def scoring_name_from_title(title: str) -> str | None:
     """ "城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence or a
     title that names no project ("部门整体支出绩效评价评分表")."""
-    key = squash(normalize_text(title).text)
+    key = _ANNEX.sub("", squash(normalize_text(title).text))
     if not key.endswith("表") or re.search(r"[，,：:。]", key):
         return None
     m = _TABLE_TITLE.match(key)
     name = m.group(1) if m and m.group(1) else None
     return None if name is None or _GENERIC_NAME.match(name) else name
 
+
+# "附件2：" before a table's title
+_ANNEX = re.compile(r"^附件[\d一二三四五六七八九十]*[:：.．、]?")
 
 # What a title says the evaluated thing is when it names none: 部门整体, 单位, 项目 …
 _GENERIC_NAME = re.compile(r"^(部门|单位|项目)?(整体)?(支出)?$|^(部门|单位)(（单位）)?整体")

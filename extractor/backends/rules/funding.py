@@ -168,7 +168,10 @@ def read_target_funding(
 _NUM = r"(\d+(?:\.\d+)?)"
 _NARRATIVE_FIELDS: tuple[tuple[str, str], ...] = (
     ("initial_budget", rf"年初预算(?:金额|数|资金)?为?{_NUM}万元"),
-    ("budget", rf"预算(?:安排|金额为?|资金为?|数为?){_NUM}万元"),
+    (
+        "budget",
+        rf"(?:(?:全年|调整后)预算(?:数|金额|资金)?为?|预算(?:安排|金额为?|资金为?|数为?)){_NUM}万元",
+    ),
     ("received", rf"(?:实际)?到位资金为?{_NUM}万元"),
     ("received_rate", rf"资金到位率为?{_NUM}%"),
     (

@@ -612,7 +612,7 @@ class IndicatorRows:
 # --- funding ----------------------------------------------------------------------------
 
 _AMOUNTS = {"budget", "executed", "initial_budget", "received"}
-_FUNDING_LABEL = re.compile(f"{FUNDING_ROW.pattern}|总额$|资金")
+_FUNDING_LABEL = re.compile(f"{FUNDING_ROW.pattern}|总额$|资金|补助$|拨款$")
 
 
 _YUAN = re.compile(r"[（(]元[）)]|单位[:：]元(?!/)")
@@ -755,6 +755,9 @@ class FundingReader:
             if m is not None:
                 columns[cell.col] = m.meaning
         fields = set(columns.values())
+        if "initial_budget" in fields and "budget" not in fields:
+            # the only budget a form prints (年初预算 | 执行数) is its budget
+            columns = {c: "budget" if f == "initial_budget" else f for c, f in columns.items()}
         if len(columns) >= 2 and fields & _AMOUNTS:
             return columns
         return None

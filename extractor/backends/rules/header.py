@@ -18,6 +18,8 @@ from extractor.rows import Row
 
 _QUOTED_NAME = re.compile(r"[\"“”「]([^\"“”」]{2,60})[\"“”」]\s*(项目|部门)")
 _STAMP = re.compile(r"[（(]?盖章[）)]?|填报日期.*$")
+# a report's sentence naming the project's organisations
+_SAID = re.compile(r"(主管部门|实施单位)(?:为|是)([^，,。；;：:（(]{2,30})")
 _KEY_VALUE = re.compile(
     r"^(项目名称|实施单位|主管部门|项目主管部门|项目实施单位|部门名称|预算[（(]单位[）)]名称)\s*[:：]\s*(.+)$"
 )
@@ -94,6 +96,9 @@ def _scan_rows(rows: list[Row], header: Header) -> None:
             if m and not row.is_table:
                 _assign(header, m.group(1), _clean_value(m.group(2)))
                 continue
+            if not row.is_table:
+                for said in _SAID.finditer(key):  # "项目主管部门为X，实施单位为Y"
+                    _assign(header, said.group(1), _clean_value(said.group(2)))
             if header.name is None and NAME_LABEL.match(key):
                 header.name = _value_after(row, i, NAME_LABEL)
             elif header.department is None and DEPARTMENT_LABEL.match(key):
