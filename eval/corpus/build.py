@@ -3,7 +3,7 @@
     golden/corpus/<doc_id>.json         development families
     golden/corpus/docs/<doc_id>.<ext>
     golden/heldout/…, golden/heldout2/…, golden/heldout3/…, golden/heldout4/…,
-    golden/heldout5/…                   held-out sets (same layout)
+    golden/heldout5/…, golden/heldout6/…  held-out sets (same layout)
 
 A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
 ids). Labels are the records the forms were drawn from, so they are true by construction;
@@ -26,6 +26,7 @@ from eval.corpus.heldout2 import HELD_OUT_2
 from eval.corpus.heldout3 import HELD_OUT_3
 from eval.corpus.heldout4 import HELD_OUT_4
 from eval.corpus.heldout5 import HELD_OUT_5
+from eval.corpus.heldout6 import HELD_OUT_6
 from eval.corpus.layout import DocSpec
 from eval.corpus.paginate import Page, paginate
 from eval.corpus.render import (
@@ -42,7 +43,15 @@ from extractor.models import ExpectedFlag, GoldenDocument, Source
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ROOT = REPO / "golden"
 # The folders under golden/, development first; a family names its folder.
-FOLDERS: tuple[str, ...] = ("corpus", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+FOLDERS: tuple[str, ...] = (
+    "corpus",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+)
 
 # Rendering tag → (file extension, meta "rendering" name).
 RENDERINGS: dict[str, tuple[str, str]] = {
@@ -93,6 +102,8 @@ EXTRA_RENDERINGS: dict[str, tuple[str, ...]] = {
     "n4-1": ("bare",),
     "p2-2": ("bare",),
     "p3-1": ("bare",),
+    "q1-2": ("bare",),
+    "q4-1": ("bare",),
 }
 ROTATED_DPI = 300
 TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
@@ -100,7 +111,15 @@ MD_QUIRKS = (Quirks(), Quirks(latex=0.35))
 
 
 def families(held_out: bool | None = None, folder: str | None = None) -> list[Family]:
-    every = [*DEVELOPMENT, *HELD_OUT, *HELD_OUT_2, *HELD_OUT_3, *HELD_OUT_4, *HELD_OUT_5]
+    every = [
+        *DEVELOPMENT,
+        *HELD_OUT,
+        *HELD_OUT_2,
+        *HELD_OUT_3,
+        *HELD_OUT_4,
+        *HELD_OUT_5,
+        *HELD_OUT_6,
+    ]
     return [
         f
         for f in every
@@ -244,8 +263,8 @@ def build(
     log: bool = True,
 ) -> list[Path]:
     """Write every rendering and golden file under `root`/corpus and the held-out
-    folders (`root`/heldout, heldout2, heldout3, heldout4, heldout5). Files of a folder that
-    the build no longer makes are removed (only when building every family)."""
+    folders (`root`/heldout, heldout2 … heldout6). Files of a folder that the build no
+    longer makes are removed (only when building every family)."""
     wanted = set(only)
     written: list[Path] = []
     for folder in FOLDERS:

@@ -75,6 +75,7 @@ def test_families_renderings_and_forms() -> None:
     assert len(families(folder="heldout3")) >= 4
     assert len(families(folder="heldout4")) >= 4
     assert len(families(folder="heldout5")) >= 3
+    assert len(families(folder="heldout6")) >= 3
     goldens = [_load(p) for p in FILES]
     renderings: dict[str, set[str]] = {}
     forms: set[tuple[str, str]] = set()
@@ -326,6 +327,32 @@ def test_fifth_held_out_set_has_its_own_families_in_every_text_rendering() -> No
     assert not others & set(by_family)
     kinds = {p.form for g in goldens for p in g.projects}
     assert len(kinds) >= 3 and "evaluation_scoring" in kinds
+
+
+def test_sixth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
+    """golden/heldout6: like heldout5, families of their own (no family name, and no title
+    with indicator header, shared with any other set), each document as text-layer PDF,
+    Markdown and flat text, every family also scanned, at least one document printed
+    without ruling lines, at least three form types, an evaluation's score table and a
+    department form among them, and one form whose title is printed inside its table."""
+    goldens = [_load(p) for p in (GOLDEN / "heldout6").glob("*.json")]
+    documents: dict[str, set[str]] = {}
+    for g in goldens:
+        assert g.meta["held_out"] is True and g.meta["family"].startswith("q")
+        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
+    by_family: dict[str, set[str]] = {}
+    for document, seen in documents.items():
+        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
+        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
+    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
+    assert all("scan_pdf" in seen for seen in by_family.values())
+    assert any("unruled_pdf" in seen for seen in by_family.values())
+    others = {f.name for f in families() if f.folder != "heldout6"}
+    assert not others & set(by_family)
+    kinds = {p.form for g in goldens for p in g.projects}
+    assert len(kinds) >= 3 and {"evaluation_scoring", "department_self_evaluation"} <= kinds
+    untitled = [f for f in families(folder="heldout6") if not f.build()[0].forms[0].title]
+    assert untitled, "a form whose title is the first row of its table"
 
 
 def _flat_lines(doc_id: str) -> list[str]:
