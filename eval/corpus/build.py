@@ -3,7 +3,8 @@
     golden/corpus/<doc_id>.json         development families
     golden/corpus/docs/<doc_id>.<ext>
     golden/heldout/…, golden/heldout2/…, golden/heldout3/…, golden/heldout4/…,
-    golden/heldout5/…, golden/heldout6/…  held-out sets (same layout)
+    golden/heldout5/…, golden/heldout6/…,
+    golden/heldout7/…                   held-out sets (same layout)
 
 A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
 ids). Labels are the records the forms were drawn from, so they are true by construction;
@@ -27,6 +28,7 @@ from eval.corpus.heldout3 import HELD_OUT_3
 from eval.corpus.heldout4 import HELD_OUT_4
 from eval.corpus.heldout5 import HELD_OUT_5
 from eval.corpus.heldout6 import HELD_OUT_6
+from eval.corpus.heldout7 import HELD_OUT_7
 from eval.corpus.layout import DocSpec
 from eval.corpus.paginate import Page, paginate
 from eval.corpus.render import (
@@ -51,6 +53,7 @@ FOLDERS: tuple[str, ...] = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
 )
 
 # Rendering tag → (file extension, meta "rendering" name).
@@ -104,6 +107,8 @@ EXTRA_RENDERINGS: dict[str, tuple[str, ...]] = {
     "p3-1": ("bare",),
     "q1-2": ("bare",),
     "q4-1": ("bare",),
+    "r1-2": ("bare",),
+    "r3-1": ("bare",),
 }
 ROTATED_DPI = 300
 TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
@@ -119,6 +124,7 @@ def families(held_out: bool | None = None, folder: str | None = None) -> list[Fa
         *HELD_OUT_4,
         *HELD_OUT_5,
         *HELD_OUT_6,
+        *HELD_OUT_7,
     ]
     return [
         f
@@ -263,7 +269,7 @@ def build(
     log: bool = True,
 ) -> list[Path]:
     """Write every rendering and golden file under `root`/corpus and the held-out
-    folders (`root`/heldout, heldout2 … heldout6). Files of a folder that the build no
+    folders (`root`/heldout, heldout2 … heldout7). Files of a folder that the build no
     longer makes are removed (only when building every family)."""
     wanted = set(only)
     written: list[Path] = []

@@ -76,6 +76,7 @@ def test_families_renderings_and_forms() -> None:
     assert len(families(folder="heldout4")) >= 4
     assert len(families(folder="heldout5")) >= 3
     assert len(families(folder="heldout6")) >= 3
+    assert len(families(folder="heldout7")) >= 3
     goldens = [_load(p) for p in FILES]
     renderings: dict[str, set[str]] = {}
     forms: set[tuple[str, str]] = set()
@@ -353,6 +354,42 @@ def test_sixth_held_out_set_has_its_own_families_in_every_text_rendering() -> No
     assert len(kinds) >= 3 and {"evaluation_scoring", "department_self_evaluation"} <= kinds
     untitled = [f for f in families(folder="heldout6") if not f.build()[0].forms[0].title]
     assert untitled, "a form whose title is the first row of its table"
+
+
+def test_seventh_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
+    """golden/heldout7: like heldout6, families of their own (no family name, and no title
+    with indicator header, shared with any other set), each document as text-layer PDF,
+    Markdown and flat text, every family also scanned, at least one document printed
+    without ruling lines, at least three form types among them an evaluation's score table
+    and a department target, and one form whose funding runs across a 资金来源 row."""
+    goldens = [_load(p) for p in (GOLDEN / "heldout7").glob("*.json")]
+    documents: dict[str, set[str]] = {}
+    for g in goldens:
+        assert g.meta["held_out"] is True and g.meta["family"].startswith("r")
+        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
+    by_family: dict[str, set[str]] = {}
+    for document, seen in documents.items():
+        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
+        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
+    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
+    assert all("scan_pdf" in seen for seen in by_family.values())
+    assert any("unruled_pdf" in seen for seen in by_family.values())
+    others = {f.name for f in families() if f.folder != "heldout7"}
+    assert not others & set(by_family)
+    kinds = {p.form for g in goldens for p in g.projects}
+    assert len(kinds) >= 3 and {"evaluation_scoring", "department_target"} <= kinds
+    across = [
+        f
+        for f in families(folder="heldout7")
+        for doc in f.build()
+        for form in doc.forms
+        if any(
+            c.text == "资金来源" and c.row < (form.table.header or (0, 0))[0]
+            for c in form.table.cells
+        )
+        and any(c.text == "实际到位数" for c in form.table.cells)
+    ]
+    assert across, "a funding block with its sources as columns"
 
 
 def _flat_lines(doc_id: str) -> list[str]:
