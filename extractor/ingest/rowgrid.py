@@ -45,12 +45,16 @@ def text_tables(page: Page) -> list[Table]:
     tables: list[Table] = []
     run: list[tuple[int, str]] = []
     pos = 0
+    top = True  # nothing printed on the page above the run yet
     for line in [*page.text.split("\n"), ""]:
         if _is_line_row(line):
             run.append((pos, line))
         else:
-            if len(run) >= MIN_ROWS:
+            # the last rows of a table the page break cut off (满意度指标 …, 总分) open
+            # the page: a table however short, to be joined to the one they continue
+            if len(run) >= MIN_ROWS or (run and top):
                 tables.append(_table(run, page.number))
+            top = top and not line.strip(" \u3000\f") and not run
             run = []
         pos += len(line) + 1
     return tables

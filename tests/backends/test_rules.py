@@ -437,3 +437,38 @@ def test_a_transfer_payment_target_form(tmp_path: Path) -> None:
     assert [(f.source, f.budget) for f in project.funding] == [
         ("total", 4479.6), ("中央补助", 3075.06), ("地方资金", 1404.54),
     ]  # fmt: skip
+
+
+ONE_ROW_BUDGET = """\
+项目支出绩效自评表
+项目名称\t供水工程维修\t\t\t\t\t
+主管部门\t某县水利局\t\t实施单位\t某县供水站\t\t
+预算执行\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分
+\t653. 91\t653.91\t577.12\t10\t88.26%\t8.83
+一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分
+产出指标\t数量指标\t受益人口\t≥4.93万人\t5.33万人\t45\t45
+\f效益指标\t社会效益指标\t饮水条件\t明显改善\t明显改善\t45\t45
+总分\t\t\t\t\t100\t98.83
+"""
+
+
+def test_a_budget_printed_as_one_unlabelled_row_is_the_total(tmp_path: Path) -> None:
+    (project,) = _run(tmp_path, "form.txt", ONE_ROW_BUDGET).projects
+    (line,) = project.funding
+    # 预算执行 labels the block, no column: 全年执行数 is the executed amount
+    assert (line.source, line.initial_budget, line.budget, line.executed) == (
+        "total", 653.91, 653.91, 577.12,
+    )  # fmt: skip
+    assert (line.weight, line.execution_rate, line.score) == (10, 88.26, 8.83)
+    # the rows a page break moved to the next page (\f) are still the form's
+    assert [i.name for i in project.indicators] == ["受益人口", "饮水条件"]
+    assert (project.total.weight, project.total.score) == (100, 98.83)
+
+
+def test_funding_said_as_arrived_and_its_rate(tmp_path: Path) -> None:
+    report = EVALUATION_REPORT.replace(
+        "实际到位资金320万元，资金到位率100%", "实际到位320万元，到位率100%"
+    )
+    (project,) = _run(tmp_path, "report.txt", report).projects
+    (line,) = project.funding
+    assert (line.received, line.received_rate) == (320, 100)

@@ -172,8 +172,8 @@ _NARRATIVE_FIELDS: tuple[tuple[str, str], ...] = (
         "budget",
         rf"(?:(?:全年|调整后)预算(?:数|金额|资金)?为?|预算(?:安排|金额为?|资金为?|数为?)){_NUM}万元",
     ),
-    ("received", rf"(?:实际)?到位资金为?{_NUM}万元"),
-    ("received_rate", rf"资金到位率为?{_NUM}%"),
+    ("received", rf"(?:实际)?到位(?:资金)?为?{_NUM}万元"),
+    ("received_rate", rf"(?:资金)?到位率为?{_NUM}%"),
     (
         "executed",
         rf"(?:实际投入资金为|预算支出|实际支出(?:资金)?为?|执行数为?|支出决算为?){_NUM}万元",

@@ -35,6 +35,7 @@ from extractor.chunk import TOTAL_ROW
 from extractor.document import Chunk, Document, Table, TableCell
 from extractor.headers import (
     IndicatorHeader,
+    Match,
     find_indicator_header,
     funding_meaning,
     funding_source,
@@ -664,8 +665,9 @@ class FundingReader:
             m = _WEIGHT_IN_HEADER.search(squash("".join(c.text for c in rows[i].own_cells())))
             weight = float(m.group(1)) if m else None
             i += 1 + skip
+            first = i
             while i < len(rows) and self._header(rows[i]) is None:
-                line = self._line(rows[i], columns, unit, weight)
+                line = self._line(rows[i], columns, unit, weight, unlabelled_total=i == first)
                 if line is None:
                     if lines:
                         break
@@ -747,13 +749,20 @@ class FundingReader:
         cells = row.own_cells()
         if sum(read_number(c.text).value is not None for c in cells) >= 2:
             return None
-        columns: dict[int, str] = {}
+        found: dict[int, Match] = {}
         for cell in cells:
             if not cell.text.strip() or re.search(r"^\d", squash(cell.text)):
                 continue
             m = funding_meaning(cell.text)
             if m is not None:
-                columns[cell.col] = m.meaning
+                found[cell.col] = m
+        # a near miss (预算执行 ≈ 预算执行数, the block's label) loses to a column that
+        # names the same field exactly (全年执行数)
+        best = {
+            f: max(m.score for m in found.values() if m.meaning == f)
+            for f in {m.meaning for m in found.values()}
+        }
+        columns = {col: m.meaning for col, m in found.items() if m.score >= best[m.meaning]}
         fields = set(columns.values())
         if "initial_budget" in fields and "budget" not in fields:
             # the only budget a form prints (年初预算 | 执行数) is its budget
@@ -779,8 +788,16 @@ class FundingReader:
         return 1
 
     def _line(
-        self, row: GridRow, columns: dict[int, str], unit: str, weight: float | None
+        self,
+        row: GridRow,
+        columns: dict[int, str],
+        unit: str,
+        weight: float | None,
+        *,
+        unlabelled_total: bool = False,
     ) -> FundingLine | None:
+        """One funding row under the header; `unlabelled_total`: the first row may print
+        no source (预算执行 | 年初预算数 … as one row of amounts): it is the total."""
         first_value = min(columns)
         label, ocr = "", False
         for col in range(first_value - 1, -1, -1):
@@ -795,9 +812,9 @@ class FundingReader:
                 continue
             values[name] = read_number(cell.text, signed=True).value
 
-        if not label or all(v is None for v in values.values()):
+        if all(v is None for v in values.values()) or not (label or unlabelled_total):
             return None
-        source = funding_source(label, ocr=ocr)
+        source = funding_source(label, ocr=ocr) if label else "total"
         if source == "total" and values.get("weight") is None and weight is not None:
             values["weight"] = weight
         return FundingLine(
