@@ -1,10 +1,10 @@
-"""HELD-OUT template families: measured, never developed against.
+"""HELD-OUT template families: measured once blind, then developed against.
 
-If you are working on the reader (extractor/ingest, chunk, rows, backends/rules …), do not
-read this file or the documents it makes (golden/heldout/): their score is only worth
-something while nobody has tuned to them. They are generated like the development
-families (eval.corpus.families) and scored with `extractor eval --golden golden/heldout`.
-"""
+It was measured (field F1 0.685) before anyone working on the reader looked at it, then
+the reader was developed against it (its text renderings are gated in
+eval/thresholds.json, `held_out`); golden/heldout7 is the set still unseen. They are
+generated like the development families (eval.corpus.families) and scored with
+`extractor eval --golden golden/heldout`."""
 
 from __future__ import annotations
 
