@@ -312,7 +312,7 @@ def test_funding_written_as_one_sentence_in_a_cell(tmp_path: Path) -> None:
             "项目资金",
             ("资金总额：476.09万元（其中财政资金374.96万元，其他资金101.13万元）", 1, 4),
         ],
-        ["年度总体目标", ("完成河道保洁120公里，群众满意度不低于90%。", 1, 4)],
+        ["年度总体目标", ("完成河道保洁120公里，投入资金476.09万元。", 1, 4)],
         ["一级指标", "二级指标", "三级指标", ("指标值", 1, 2)],
         ["产出指标", "数量指标", "保洁河道长度", ("≥120公里", 1, 2)],
     ]
@@ -321,7 +321,8 @@ def test_funding_written_as_one_sentence_in_a_cell(tmp_path: Path) -> None:
     assert [(f.source, f.budget, f.unit) for f in project.funding] == [
         ("total", 476.09, "万元"), ("财政资金", 374.96, "万元"), ("other", 101.13, "万元"),
     ]  # fmt: skip
-    # the goal sentence above the header is no sub-header: the one indicator is read whole
+    # the goal's sentence names an amount but is no funding line; above the header it is
+    # no sub-header either: the one indicator is read whole
     (indicator,) = project.indicators
     assert indicator.name == "保洁河道长度" and indicator.target is not None
     assert indicator.target.number == 120 and indicator.target.unit == "公里"

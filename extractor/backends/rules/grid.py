@@ -681,7 +681,10 @@ class FundingReader:
         374.96万元，其他资金101.13万元）" — each labelled amount a line, in its own unit."""
         lines: list[FundingLine] = []
         for row in rows:
-            for cell in row.own_cells():
+            cells = [c for c in row.own_cells() if c.text.strip()]
+            if len(cells) > 1 and not _is_funding_label(cells[0].text):
+                continue  # a goal's sentence (年度目标 | …投入资金1157.48万元) is no funding
+            for cell in cells:
                 text = squash(normalize_text(cell.text).text)
                 for m in _AMOUNT_IN_TEXT.finditer(text):
                     label = re.sub(r"^(其中|含)", "", m.group(1))
