@@ -4,7 +4,7 @@
     golden/corpus/docs/<doc_id>.<ext>
     golden/heldout/…, golden/heldout2/…, golden/heldout3/…, golden/heldout4/…,
     golden/heldout5/…, golden/heldout6/…,
-    golden/heldout7/…                   held-out sets (same layout)
+    golden/heldout7/…, golden/heldout8/…  held-out sets (same layout)
 
 A document's doc_id is ``<family>-<n>-<rendering>`` (the held-out ones use neutral family
 ids). Labels are the records the forms were drawn from, so they are true by construction;
@@ -29,6 +29,7 @@ from eval.corpus.heldout4 import HELD_OUT_4
 from eval.corpus.heldout5 import HELD_OUT_5
 from eval.corpus.heldout6 import HELD_OUT_6
 from eval.corpus.heldout7 import HELD_OUT_7
+from eval.corpus.heldout8 import HELD_OUT_8
 from eval.corpus.layout import DocSpec
 from eval.corpus.paginate import Page, paginate
 from eval.corpus.render import (
@@ -54,6 +55,7 @@ FOLDERS: tuple[str, ...] = (
     "heldout5",
     "heldout6",
     "heldout7",
+    "heldout8",
 )
 
 # Rendering tag → (file extension, meta "rendering" name).
@@ -109,6 +111,8 @@ EXTRA_RENDERINGS: dict[str, tuple[str, ...]] = {
     "q4-1": ("bare",),
     "r1-2": ("bare",),
     "r3-1": ("bare",),
+    "s1-2": ("bare",),
+    "s4-1": ("bare",),
 }
 ROTATED_DPI = 300
 TXT_QUIRKS = Quirks(split_digits=0.8, split_decimal=0.15, broken_words=0.6, full_width=0.2)
@@ -125,6 +129,7 @@ def families(held_out: bool | None = None, folder: str | None = None) -> list[Fa
         *HELD_OUT_5,
         *HELD_OUT_6,
         *HELD_OUT_7,
+        *HELD_OUT_8,
     ]
     return [
         f
@@ -269,7 +274,7 @@ def build(
     log: bool = True,
 ) -> list[Path]:
     """Write every rendering and golden file under `root`/corpus and the held-out
-    folders (`root`/heldout, heldout2 … heldout7). Files of a folder that the build no
+    folders (`root`/heldout, heldout2 … heldout8). Files of a folder that the build no
     longer makes are removed (only when building every family)."""
     wanted = set(only)
     written: list[Path] = []

@@ -77,6 +77,7 @@ def test_families_renderings_and_forms() -> None:
     assert len(families(folder="heldout5")) >= 3
     assert len(families(folder="heldout6")) >= 3
     assert len(families(folder="heldout7")) >= 3
+    assert len(families(folder="heldout8")) >= 3
     goldens = [_load(p) for p in FILES]
     renderings: dict[str, set[str]] = {}
     forms: set[tuple[str, str]] = set()
@@ -390,6 +391,45 @@ def test_seventh_held_out_set_has_its_own_families_in_every_text_rendering() -> 
         and any(c.text == "实际到位数" for c in form.table.cells)
     ]
     assert across, "a funding block with its sources as columns"
+
+
+def test_eighth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
+    """golden/heldout8: like heldout7, families of their own (no family name, and no title
+    with indicator header, shared with any other set), each document as text-layer PDF,
+    Markdown and flat text, every family also scanned, at least one document printed
+    without ruling lines, at least three form types among them an evaluation's score table
+    and a department self-evaluation, a form in 元, and a score table whose level weights
+    stand in their own 小计 rows (the level-1 小计 recorded with its score)."""
+    goldens = [_load(p) for p in (GOLDEN / "heldout8").glob("*.json")]
+    documents: dict[str, set[str]] = {}
+    for g in goldens:
+        assert g.meta["held_out"] is True and g.meta["family"].startswith("s")
+        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
+    by_family: dict[str, set[str]] = {}
+    for document, seen in documents.items():
+        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
+        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
+    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
+    assert all("scan_pdf" in seen for seen in by_family.values())
+    assert any("unruled_pdf" in seen for seen in by_family.values())
+    others = {f.name for f in families() if f.folder != "heldout8"}
+    assert not others & set(by_family)
+    projects = [p for g in goldens for p in g.projects]
+    kinds = {p.form for p in projects}
+    assert len(kinds) >= 3
+    assert {"evaluation_scoring", "department_self_evaluation"} <= kinds
+    assert any(f.unit == "元" for p in projects for f in p.funding)
+    assert any(
+        s.score is not None for p in projects if p.form == "evaluation_scoring" for s in p.subtotals
+    )
+    subtotal_rows = [
+        form
+        for f in families(folder="heldout8")
+        for doc in f.build()
+        for form in doc.forms
+        if sum(c.text == "小计" for c in form.table.cells) > len(form.project.subtotals)
+    ]
+    assert subtotal_rows, "a score table with 小计 rows for both levels"
 
 
 def _flat_lines(doc_id: str) -> list[str]:
