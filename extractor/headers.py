@@ -238,8 +238,27 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
     for k, column in enumerate(columns):
         if column.how == "merged" and k:
             column.field = columns[k - 1].field
+    _weight_after_the_name(columns)
     _level_weights(columns)
     return columns
+
+
+def _weight_after_the_name(columns: list[Column]) -> None:
+    """一级指标 | 权重 | 二级指标 | 权重 | 三级指标 | 校重 (OCR): where a weight column
+    follows each level, the short unreadable label after the name is its weight too."""
+    real = [c for c in columns if c.how != "merged"]
+    for k, column in enumerate(real[:-1]):
+        after = real[k + 1]
+        if column.field != "name" or after.field is not None:
+            continue
+        levels = [c.field for c in real[:k]]
+        if levels.count("weight") >= 2 and len(label_key(after.label)) <= 4:
+            after.field, after.how = "weight", "order"
+            for follower in columns[after.index + 1 :]:
+                if follower.how != "merged":
+                    break
+                follower.field = "weight"
+        return
 
 
 def _name_under_block_word(

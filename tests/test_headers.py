@@ -107,6 +107,17 @@ def test_a_label_wrapped_over_two_header_rows_is_read_whole() -> None:
     ]  # fmt: skip
 
 
+def test_a_weight_per_level_and_an_unreadable_last_one() -> None:
+    # 一级 | 权重 | 二级 | 权重 | 三级 | 校重 (OCR's 权重) | 评分依据 | 评价得分
+    rows = [["一级指标", "权重（%）", "二级指标", "权重（%）", "三级指标", "校重（%）",
+             "评分依据", "评价得分"]]  # fmt: skip
+    found = find_indicator_header(_table(rows))
+    assert found is not None
+    assert [c.field for c in found.columns] == [
+        "level1", "level1_weight", "level2", "level2_weight", "name", "weight", "text", "score",
+    ]  # fmt: skip
+
+
 def test_performance_indicator_right_of_the_levels_names_the_indicators() -> None:
     # 一级指标 | 二级指标 | 绩效指标 (merged over two columns) | 指标值 | 分值 | 评（扣）分标准
     rows = [["一级指标", "二级指标", "绩效指标", "", "指标值", "分值", "评（扣）分标准"]]

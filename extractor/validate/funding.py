@@ -115,7 +115,7 @@ def check_total_sum(ctx: Context, project: Project) -> None:
                 if v is not None
             ]
             ctx.ran()
-            if sums_agree(total, known):
+            if sums_agree(total, known) or _two_breakdowns(total, known):
                 continue
             expected = round_to(sum(known), 4)
             ctx.flag(
@@ -130,6 +130,15 @@ def check_total_sum(ctx: Context, project: Project) -> None:
                 found=total,
                 span=line.span or project.span,
             )
+
+
+def _two_breakdowns(total: float, parts: list[float]) -> bool:
+    """The total broken down twice, one list after the other (按收入性质分: 一般公共预算 …
+    and 按支出性质分: 基本支出 | 项目支出): each run of the parts adds up to it."""
+    return any(
+        sums_agree(total, parts[:cut]) and sums_agree(total, parts[cut:])
+        for cut in range(1, len(parts))
+    )
 
 
 def _denominators(line: FundingLine, *, with_received: bool) -> Iterator[float]:

@@ -553,6 +553,21 @@ def _rate_operands(unit: ProseUnit, kind: str, pos: int) -> tuple[Figure, Figure
     return (numerator, earlier[0]) if earlier else None
 
 
+def _other_bases(unit: ProseUnit, kind: str, numerator: Figure) -> list[Figure]:
+    """Every earlier amount of the passage named as a base of the rate: a rate that
+    agrees with one of them is right (预算 300.71, 到位 273.86, 支出 221.28, 预算执行率
+    73.59 % = 221.28 / 300.71)."""
+    _, base_words = _RATE_PARTS.get(kind, _SPENDING_RATE)
+    return [
+        f
+        for f in unit.figures
+        if f.kind == "money"
+        and f.start < numerator.start
+        and re.search(base_words, f.label)
+        and not _NOT_A_BASE.search(f.label)
+    ]
+
+
 def check_named_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
     """ "总金额 1848.87 万元 … 使用 1643.99 万元，使用率 88.92%": the rate is its own
     amount over its base (`_rate_operands`). A rate with only its base before it
@@ -567,6 +582,11 @@ def check_named_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
         ctx.ran()
         if _ratio_agrees(printed, numerator.in_wan(), base.in_wan()):
             continue
+        if any(
+            _ratio_agrees(printed, numerator.in_wan(), b.in_wan())
+            for b in _other_bases(unit, match.group(1), numerator)
+        ):
+            continue  # 预算执行率 of the 预算, though a 到位 amount is printed nearer
         exact = numerator.in_wan() / base.in_wan() * 100 if base.value else float("nan")
         emitter.emit(
             rule,

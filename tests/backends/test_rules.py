@@ -472,3 +472,18 @@ def test_funding_said_as_arrived_and_its_rate(tmp_path: Path) -> None:
     (project,) = _run(tmp_path, "report.txt", report).projects
     (line,) = project.funding
     assert (line.received, line.received_rate) == (320, 100)
+
+
+def test_a_report_saying_who_runs_the_project_and_a_speck_after_the_title(
+    tmp_path: Path,
+) -> None:
+    report = EVALUATION_REPORT.replace(
+        "项目主管部门为某县水利局，实施单位为某县供水服务中心。",
+        "该项目由某县水利局主管，某县供水服务中心具体实施。",
+    ).replace(
+        "附件：农村饮水工程维护经费项目绩效评价指标评分表",
+        "农村饮水工程维护经费项目绩效评价指标体系及评分表·",
+    )
+    (project,) = _run(tmp_path, "report.txt", report).projects
+    assert project.name == "农村饮水工程维护经费"
+    assert (project.department, project.implementer) == ("某县水利局", "某县供水服务中心")

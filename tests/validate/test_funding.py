@@ -33,6 +33,21 @@ def test_total_sum_flags_the_column_that_does_not_add_up() -> None:
     assert flag.severity == "error" and "186.816" in flag.message and flag.expected == 180
 
 
+def test_a_total_broken_down_twice_adds_up_in_each_breakdown() -> None:
+    # 资金总额 | 按收入性质分 (一般公共预算, 政府性基金) | 按支出性质分 (基本支出, 项目支出)
+    def funding(project_spending: float) -> list:
+        return [
+            line("total", budget=3092.42),
+            line("一般公共预算", budget=2259.88),
+            line("政府性基金", budget=832.54),
+            line("基本支出", budget=2284.48),
+            line("项目支出", budget=project_spending),
+        ]
+
+    assert "funding.total_sum" not in rule_ids(run(project(funding=funding(807.94))))
+    assert "funding.total_sum" in rule_ids(run(project(funding=funding(817.94))))
+
+
 def test_total_sum_uses_labelled_rows_and_treats_blank_parts_as_empty() -> None:
     # 004: 区县财政 / 市级财政 / 省级财政 add up to 合计; 002: 其他资金 left blank.
     funding = [

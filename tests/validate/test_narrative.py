@@ -190,6 +190,17 @@ def test_named_rate_against_its_base() -> None:
     assert check(ok.replace("88.92 %", "89.92 %")) == ["narrative.rate"]
 
 
+def test_a_rate_that_agrees_with_any_of_its_bases_is_right() -> None:
+    # 预算执行率 of the 预算 (221.28 / 300.71), though the 到位 amount is printed nearer
+    text = (
+        "项目预算资金300.71万元，实际到位273.86万元，到位率91.07%；"
+        "实际支出221.28万元，预算执行率{p}%。"
+    )
+    assert check(text.format(p="73.59")) == []  # of the budget
+    assert check(text.format(p="80.80")) == []  # of what arrived
+    assert check(text.format(p="70.59")) == ["narrative.rate"]  # of neither
+
+
 def test_named_rate_base_is_the_named_budget_not_an_earlier_spending() -> None:
     text = (
         "2023年项目预算资金300万元，实际到位300万元，到位率100%。截至6月底，支出150万元，"

@@ -20,7 +20,7 @@ from extractor.normalize import normalize_text, squash
 from extractor.rows import Row, read_rows
 
 _TABLE_TITLE = re.compile(
-    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系|指标)?(?:综合)?"
+    r"^(?:20\d\d年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:评价)?(?:指标体系|指标)?及?(?:综合)?"
     r"(?:评分|得分|打分|自评|评价)?(?:情况|明细|详情|分析|结果|汇总)*表$"
 )
 
@@ -29,6 +29,7 @@ def scoring_name_from_title(title: str) -> str | None:
     """ "城乡医疗救助项目绩效评价评分情况表" → "城乡医疗救助"; None for a sentence or a
     title that names no project ("部门整体支出绩效评价评分表")."""
     key = _ANNEX.sub("", squash(normalize_text(title).text))
+    key = re.sub(r"[·•・.．'‘’]+$", "", key)  # an OCR speck after the title (…评分表·)
     if not key.endswith("表") or re.search(r"[，,：:。]", key):
         return None
     m = _TABLE_TITLE.match(key)

@@ -20,6 +20,9 @@ _QUOTED_NAME = re.compile(r"[\"“”「]([^\"“”」]{2,60})[\"“”」]\s*(
 _STAMP = re.compile(r"[（(]?盖章[）)]?|填报日期.*$")
 # a report's sentence naming the project's organisations
 _SAID = re.compile(r"(主管部门|实施单位)(?:为|是)([^，,。；;：:（(]{2,30})")
+_RUN_BY = re.compile(
+    r"由([^，,。；;：:（(]{2,30}?)(?:负责)?主管[，,、]\s*(?:由)?([^，,。；;：:（(]{2,30}?)(?:具体|负责)*实施"
+)
 _KEY_VALUE = re.compile(
     r"^(项目名称|实施单位|主管部门|项目主管部门|项目实施单位|部门名称|预算[（(]单位[）)]名称)\s*[:：]\s*(.+)$"
 )
@@ -99,6 +102,10 @@ def _scan_rows(rows: list[Row], header: Header) -> None:
             if not row.is_table:
                 for said in _SAID.finditer(key):  # "项目主管部门为X，实施单位为Y"
                     _assign(header, said.group(1), _clean_value(said.group(2)))
+                run_by = _RUN_BY.search(key)  # "该项目由X主管，Y具体实施"
+                if run_by:
+                    _assign(header, "主管部门", _clean_value(run_by.group(1)))
+                    _assign(header, "实施单位", _clean_value(run_by.group(2)))
             if header.name is None and NAME_LABEL.match(key):
                 header.name = _value_after(row, i, NAME_LABEL)
             elif header.department is None and DEPARTMENT_LABEL.match(key):
