@@ -264,121 +264,59 @@ def test_second_held_out_set_is_scanned_and_large_enough() -> None:
     assert not development & {g.meta["family"] for g in goldens}
 
 
-def test_third_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
-    """golden/heldout3: at least four families of their own, twelve documents or more,
-    each as text-layer PDF, Markdown and flat text, every family also scanned, and one
-    document printed without ruling lines."""
-    goldens = [_load(p) for p in (GOLDEN / "heldout3").glob("*.json")]
+@pytest.mark.parametrize(
+    ("folder", "prefix", "min_families", "min_documents", "required_kinds", "min_kinds"),
+    [
+        # heldout3: at least four families, twelve documents or more
+        ("heldout3", "m", 4, 12, set(), 0),
+        # heldout4: likewise, and not one form type four times
+        ("heldout4", "n", 4, 12, set(), 3),
+        ("heldout5", "p", 3, 0, {"evaluation_scoring"}, 3),
+        ("heldout6", "q", 3, 0, {"evaluation_scoring", "department_self_evaluation"}, 3),
+        ("heldout7", "r", 3, 0, {"evaluation_scoring", "department_target"}, 3),
+        ("heldout8", "s", 3, 0, {"evaluation_scoring", "department_self_evaluation"}, 3),
+    ],
+)
+def test_held_out_set_has_its_own_families_in_every_text_rendering(
+    folder: str,
+    prefix: str,
+    min_families: int,
+    min_documents: int,
+    required_kinds: set[str],
+    min_kinds: int,
+) -> None:
+    """golden/heldout3 … heldout8: families of their own (no family name shared with any
+    other set), each document as text-layer PDF, Markdown and flat text, `min_documents`
+    documents or more (from heldout5 on: three a family), every family also scanned, at
+    least one document printed without ruling lines, and (from heldout4 on) at least three
+    form types, the set's required ones among them."""
+    goldens = [_load(p) for p in (GOLDEN / folder).glob("*.json")]
     documents: dict[str, set[str]] = {}
     for g in goldens:
-        assert g.meta["held_out"] is True and g.meta["family"].startswith("m")
+        assert g.meta["held_out"] is True and g.meta["family"].startswith(prefix)
         documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
     by_family: dict[str, set[str]] = {}
     for document, seen in documents.items():
         assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
         by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
-    assert len(by_family) >= 4 and len(documents) >= 12
+    assert len(by_family) >= min_families and len(documents) >= min_documents
+    if not min_documents:  # from heldout5 on: three documents a family
+        assert len(documents) >= 3 * len(by_family)
     assert all("scan_pdf" in seen for seen in by_family.values())
     assert any("unruled_pdf" in seen for seen in by_family.values())
-    others = {f.name for f in families() if f.folder != "heldout3"}
-    assert not others & set(by_family)
-
-
-def test_fourth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
-    """golden/heldout4: like heldout3, four families of their own (no family name, and no
-    title with indicator header, shared with any other set), twelve documents or more,
-    each as text-layer PDF, Markdown and flat text, every family also scanned, and at
-    least one document printed without ruling lines."""
-    goldens = [_load(p) for p in (GOLDEN / "heldout4").glob("*.json")]
-    documents: dict[str, set[str]] = {}
-    for g in goldens:
-        assert g.meta["held_out"] is True and g.meta["family"].startswith("n")
-        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
-    by_family: dict[str, set[str]] = {}
-    for document, seen in documents.items():
-        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
-        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
-    assert len(by_family) >= 4 and len(documents) >= 12
-    assert all("scan_pdf" in seen for seen in by_family.values())
-    assert any("unruled_pdf" in seen for seen in by_family.values())
-    others = {f.name for f in families() if f.folder != "heldout4"}
-    assert not others & set(by_family)
-    kinds = {p.form for g in goldens for p in g.projects}
-    assert len(kinds) >= 3  # not one form type four times
-
-
-def test_fifth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
-    """golden/heldout5: like heldout4, families of their own (no family name, and no title
-    with indicator header, shared with any other set), each document as text-layer PDF,
-    Markdown and flat text, every family also scanned, at least one document printed
-    without ruling lines, and at least three form types, an evaluation's score table
-    among them."""
-    goldens = [_load(p) for p in (GOLDEN / "heldout5").glob("*.json")]
-    documents: dict[str, set[str]] = {}
-    for g in goldens:
-        assert g.meta["held_out"] is True and g.meta["family"].startswith("p")
-        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
-    by_family: dict[str, set[str]] = {}
-    for document, seen in documents.items():
-        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
-        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
-    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
-    assert all("scan_pdf" in seen for seen in by_family.values())
-    assert any("unruled_pdf" in seen for seen in by_family.values())
-    others = {f.name for f in families() if f.folder != "heldout5"}
+    others = {f.name for f in families() if f.folder != folder}
     assert not others & set(by_family)
     kinds = {p.form for g in goldens for p in g.projects}
-    assert len(kinds) >= 3 and "evaluation_scoring" in kinds
+    assert len(kinds) >= min_kinds and required_kinds <= kinds
 
 
-def test_sixth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
-    """golden/heldout6: like heldout5, families of their own (no family name, and no title
-    with indicator header, shared with any other set), each document as text-layer PDF,
-    Markdown and flat text, every family also scanned, at least one document printed
-    without ruling lines, at least three form types, an evaluation's score table and a
-    department form among them, and one form whose title is printed inside its table."""
-    goldens = [_load(p) for p in (GOLDEN / "heldout6").glob("*.json")]
-    documents: dict[str, set[str]] = {}
-    for g in goldens:
-        assert g.meta["held_out"] is True and g.meta["family"].startswith("q")
-        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
-    by_family: dict[str, set[str]] = {}
-    for document, seen in documents.items():
-        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
-        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
-    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
-    assert all("scan_pdf" in seen for seen in by_family.values())
-    assert any("unruled_pdf" in seen for seen in by_family.values())
-    others = {f.name for f in families() if f.folder != "heldout6"}
-    assert not others & set(by_family)
-    kinds = {p.form for g in goldens for p in g.projects}
-    assert len(kinds) >= 3 and {"evaluation_scoring", "department_self_evaluation"} <= kinds
+def test_sixth_held_out_set_prints_a_title_inside_its_table() -> None:
     untitled = [f for f in families(folder="heldout6") if not f.build()[0].forms[0].title]
     assert untitled, "a form whose title is the first row of its table"
 
 
-def test_seventh_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
-    """golden/heldout7: like heldout6, families of their own (no family name, and no title
-    with indicator header, shared with any other set), each document as text-layer PDF,
-    Markdown and flat text, every family also scanned, at least one document printed
-    without ruling lines, at least three form types among them an evaluation's score table
-    and a department target, and one form whose funding runs across a 资金来源 row."""
-    goldens = [_load(p) for p in (GOLDEN / "heldout7").glob("*.json")]
-    documents: dict[str, set[str]] = {}
-    for g in goldens:
-        assert g.meta["held_out"] is True and g.meta["family"].startswith("r")
-        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
-    by_family: dict[str, set[str]] = {}
-    for document, seen in documents.items():
-        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
-        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
-    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
-    assert all("scan_pdf" in seen for seen in by_family.values())
-    assert any("unruled_pdf" in seen for seen in by_family.values())
-    others = {f.name for f in families() if f.folder != "heldout7"}
-    assert not others & set(by_family)
-    kinds = {p.form for g in goldens for p in g.projects}
-    assert len(kinds) >= 3 and {"evaluation_scoring", "department_target"} <= kinds
+def test_seventh_held_out_set_runs_funding_across_a_sources_row() -> None:
+    """golden/heldout7: one form whose funding runs across a 资金来源 row."""
     across = [
         f
         for f in families(folder="heldout7")
@@ -393,31 +331,11 @@ def test_seventh_held_out_set_has_its_own_families_in_every_text_rendering() -> 
     assert across, "a funding block with its sources as columns"
 
 
-def test_eighth_held_out_set_has_its_own_families_in_every_text_rendering() -> None:
-    """golden/heldout8: like heldout7, families of their own (no family name, and no title
-    with indicator header, shared with any other set), each document as text-layer PDF,
-    Markdown and flat text, every family also scanned, at least one document printed
-    without ruling lines, at least three form types among them an evaluation's score table
-    and a department self-evaluation, a form in 元, and a score table whose level weights
-    stand in their own 小计 rows (the level-1 小计 recorded with its score)."""
+def test_eighth_held_out_set_has_amounts_in_yuan_and_subtotal_rows() -> None:
+    """golden/heldout8: a form in 元, and a score table whose level weights stand in their
+    own 小计 rows (the level-1 小计 recorded with its score)."""
     goldens = [_load(p) for p in (GOLDEN / "heldout8").glob("*.json")]
-    documents: dict[str, set[str]] = {}
-    for g in goldens:
-        assert g.meta["held_out"] is True and g.meta["family"].startswith("s")
-        documents.setdefault(g.meta["document"], set()).add(g.meta["rendering"])
-    by_family: dict[str, set[str]] = {}
-    for document, seen in documents.items():
-        assert {"text_pdf", "markdown", "ocr_text"} <= seen, document
-        by_family.setdefault(document.rsplit("-", 1)[0], set()).update(seen)
-    assert len(by_family) >= 3 and len(documents) >= 3 * len(by_family)
-    assert all("scan_pdf" in seen for seen in by_family.values())
-    assert any("unruled_pdf" in seen for seen in by_family.values())
-    others = {f.name for f in families() if f.folder != "heldout8"}
-    assert not others & set(by_family)
     projects = [p for g in goldens for p in g.projects]
-    kinds = {p.form for p in projects}
-    assert len(kinds) >= 3
-    assert {"evaluation_scoring", "department_self_evaluation"} <= kinds
     assert any(f.unit == "元" for p in projects for f in p.funding)
     assert any(
         s.score is not None for p in projects if p.form == "evaluation_scoring" for s in p.subtotals
