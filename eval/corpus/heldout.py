@@ -24,6 +24,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -234,21 +235,7 @@ def _h3_form(rng: random.Random, department: str, year: int) -> Form:
                     fmt_short(score),
                 ]
             )
-            indicators.append(
-                Indicator(
-                    group=None,
-                    level1=level1,
-                    level2=c[1],
-                    name=c[2],
-                    nature=None,
-                    target=None,
-                    actual=None,
-                    weight=w,
-                    score=score,
-                    deviation_reason=None,
-                    span=None,
-                )
-            )
+            indicators.append(scored_criterion(level1, c[1], c[2], w, score))
     # Merge 一级|权重 and 二级|权重 runs: keys of columns 0,1 then 2,3.
     merged = merge_leading([[r[0], r[1], r[2], r[3], *r[4:]] for r in body], 4)
     for cells in merged:

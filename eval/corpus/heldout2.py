@@ -32,6 +32,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -323,21 +324,7 @@ def _k3_form(
                     fmt_short(score),
                 ]
             )
-            indicators.append(
-                Indicator(
-                    group=None,
-                    level1=level1,
-                    level2=c[1],
-                    name=c[2],
-                    nature=None,
-                    target=None,
-                    actual=None,
-                    weight=w,
-                    score=score,
-                    deviation_reason=None,
-                    span=None,
-                )
-            )
+            indicators.append(scored_criterion(level1, c[1], c[2], w, score))
         for cells in merge_leading(body, 2):
             tb.row(*cells)
         sub = total_score(scores)

@@ -35,6 +35,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -284,18 +285,8 @@ def _m3_form(
     t_score = total_score([s.score for s in rows])
     tb.row(C("合计", 4), "100", "", fmt_short(t_score), pct(t_score))
     indicators = [
-        Indicator(
-            group=None,
-            level1=s.criterion.level1,
-            level2=s.criterion.level2,
-            name=s.criterion.name,
-            nature=None,
-            target=None,
-            actual=None,
-            weight=s.weight,
-            score=s.score,
-            deviation_reason=None,
-            span=None,
+        scored_criterion(
+            s.criterion.level1, s.criterion.level2, s.criterion.name, s.weight, s.score
         )
         for s in rows
     ]

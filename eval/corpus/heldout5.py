@@ -43,6 +43,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -283,21 +284,7 @@ def _p1_form(
                 fmt_short(s),
             ]
         )
-        indicators.append(
-            Indicator(
-                group=None,
-                level1=p.level1,
-                level2=p.level2,
-                name=p.name,
-                nature=None,
-                target=None,
-                actual=None,
-                weight=w,
-                score=s,
-                deviation_reason=None,
-                span=None,
-            )
-        )
+        indicators.append(scored_criterion(p.level1, p.level2, p.name, w, s))
     for cells in merge_leading(body, 2):
         tb.row(*cells)
     t_score = total_score(scores)

@@ -51,6 +51,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -808,21 +809,7 @@ def _q4_form(
                 fmt_short(s),
             ]
         )
-        indicators.append(
-            Indicator(
-                group=None,
-                level1=m.level1,
-                level2=m.level2,
-                name=m.name,
-                nature=None,
-                target=None,
-                actual=None,
-                weight=w,
-                score=s,
-                deviation_reason=None,
-                span=None,
-            )
-        )
+        indicators.append(scored_criterion(m.level1, m.level2, m.name, w, s))
     for cells in merge_leading(body, 4):
         tb.row(*cells)
     t_score = total_score(scores)

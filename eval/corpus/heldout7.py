@@ -42,6 +42,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -508,21 +509,7 @@ def _r3_form(
                 fmt_short(s),
             ]
         )
-        indicators.append(
-            Indicator(
-                group=None,
-                level1=c.level1,
-                level2=c.level2,
-                name=c.name,
-                nature=None,
-                target=None,
-                actual=None,
-                weight=w,
-                score=s,
-                deviation_reason=None,
-                span=None,
-            )
-        )
+        indicators.append(scored_criterion(c.level1, c.level2, c.name, w, s))
     for cells in merge_leading(body, 4):
         tb.row(*cells)
     t_score = total_score(scores)

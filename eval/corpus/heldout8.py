@@ -57,6 +57,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    scored_criterion,
     total_score,
     value,
     weigh,
@@ -742,21 +743,7 @@ def _s4_form(
                     *lead, *l2_lead, c.name, c.standard, fmt_short(weights[i]), fmt(scores[i], 1)
                 )
                 lead, l2_lead = [], []
-                indicators.append(
-                    Indicator(
-                        group=None,
-                        level1=level1,
-                        level2=level2,
-                        name=c.name,
-                        nature=None,
-                        target=None,
-                        actual=None,
-                        weight=weights[i],
-                        score=scores[i],
-                        deviation_reason=None,
-                        span=None,
-                    )
-                )
+                indicators.append(scored_criterion(level1, level2, c.name, weights[i], scores[i]))
             w2 = rnd(sum(weights[i] for i in members), 1)
             s2_ = rnd(sum(scores[i] for i in members), 1)
             tb.row(C("小计", 2), fmt_short(w2), fmt(s2_, 1))

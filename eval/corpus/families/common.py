@@ -232,6 +232,25 @@ def indicator(
     )
 
 
+def scored_criterion(
+    level1: str | None, level2: str | None, name: str, weight: float | None, score: float | None
+) -> Indicator:
+    """A score table's criterion (评分表): a weight and a score, no target or actual."""
+    return Indicator(
+        group=None,
+        level1=level1,
+        level2=level2,
+        name=name,
+        nature=None,
+        target=None,
+        actual=None,
+        weight=weight,
+        score=score,
+        deviation_reason=None,
+        span=None,
+    )
+
+
 def funding(source: str, unit: str = "万元", **columns: float | None) -> FundingLine:
     return FundingLine(source=source, unit=unit, **columns)  # type: ignore[arg-type]
 

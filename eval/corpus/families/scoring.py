@@ -13,7 +13,7 @@ from eval.corpus.content import (
     SCORING_CRITERIA,
     Criterion,
 )
-from eval.corpus.families.common import merge_leading, project, total_score
+from eval.corpus.families.common import merge_leading, project, scored_criterion, total_score
 from eval.corpus.layout import C, Form, TableBuilder
 from eval.corpus.values import fmt_short, partition, rnd
 from extractor.models import ExpectedFlag, Indicator, Project, Subtotal
@@ -58,18 +58,8 @@ def scored_criteria(rng: random.Random, deductions: int) -> tuple[dict[str, floa
 
 def _indicators(rows: list[Scored]) -> list[Indicator]:
     return [
-        Indicator(
-            group=None,
-            level1=s.criterion.level1,
-            level2=s.criterion.level2,
-            name=s.criterion.name,
-            nature=None,
-            target=None,
-            actual=None,
-            weight=s.weight,
-            score=s.score,
-            deviation_reason=None,
-            span=None,
+        scored_criterion(
+            s.criterion.level1, s.criterion.level2, s.criterion.name, s.weight, s.score
         )
         for s in rows
     ]
@@ -276,21 +266,7 @@ def four_level_form(
             if rng.random() < 0.2:
                 score = rnd(max(w - rng.choice((0.5, 1.0)), w * 0.5), 2)
             body.append([level1, level2, level3, level4, fmt_short(w), standard, fmt_short(score)])
-            indicators.append(
-                Indicator(
-                    group=None,
-                    level1=level1,
-                    level2=level2,
-                    name=level4,
-                    nature=None,
-                    target=None,
-                    actual=None,
-                    weight=w,
-                    score=score,
-                    deviation_reason=None,
-                    span=None,
-                )
-            )
+            indicators.append(scored_criterion(level1, level2, level4, w, score))
     for cells in merge_leading(body, 3):
         tb.row(*cells)
     t_score = total_score([i.score for i in indicators])
