@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from eval.corpus.content import DOMAINS, EFF, OUT, SAT, Domain
-from eval.corpus.families import Family, distinct_projects, first_domain, place_for, rng_for
+from eval.corpus.families import Family, place_for, rng_for
 from eval.corpus.families.common import (
     Org,
     cover,
@@ -31,6 +31,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import self_eval_block, target_block
+from eval.corpus.heldout_common import first_document_forms
 from eval.corpus.layout import C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import actual_cell, fmt, fmt_short, partition, pct, rnd, target_cell
 from extractor.models import Indicator, Subtotal
@@ -258,11 +259,7 @@ def _h3_form(rng: random.Random, department: str, year: int) -> Form:
 
 def h1() -> list[DocSpec]:
     fam = "h1"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_h1_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2022, 2023), _h1_form)
     blocks = [
         cover([f"{org.department}{year}年度项目支出绩效自评报告"]),
         Para([f"{org.department}组织开展了{year}年度项目支出绩效自评，结果如下。"]),
@@ -282,11 +279,7 @@ def h1() -> list[DocSpec]:
 
 def h2() -> list[DocSpec]:
     fam = "h2"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2024, 2025))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_h2_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2024, 2025), _h2_form)
     blocks = [
         cover([f"{org.implementer}{year}年单位预算"]),
         Para(["三、预算项目绩效目标", "本单位预算项目绩效目标如下。"]),

@@ -14,8 +14,6 @@ from eval.corpus.content import DOMAINS, EFF, OUT, SAT, Domain, report_text
 from eval.corpus.families import (
     Family,
     _department,
-    distinct_projects,
-    first_domain,
     place_for,
     rng_for,
 )
@@ -31,7 +29,6 @@ from eval.corpus.families.common import (
     outcomes,
     pick_specs,
     project,
-    project_name,
     scored_criterion,
     total_score,
     value,
@@ -39,6 +36,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.department import _dept_specs
 from eval.corpus.families.funds import amount, execution, parts, rate_of, target_block
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import actual_cell, fmt, fmt_short, partition, pct, rnd, target_cell
 from extractor.models import FundingLine, Indicator, Subtotal
@@ -157,11 +155,7 @@ def _k1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
 
 def k1() -> list[DocSpec]:
     fam = "k1"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_k1_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2022, 2023, 2024), _k1_form)
     blocks = [
         cover([f"{org.implementer}{year}年度项目支出绩效自评报告"]),
         Para(["一、基本情况", *report_text(rng, org.implementer, 3)]),
@@ -173,11 +167,7 @@ def k1() -> list[DocSpec]:
     ]
     docs = [DocSpec(f"{fam}-1", fam, True, blocks)]  # type: ignore[arg-type]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
-        form = _k1_form(rng, org, d, project_name(rng, d, org, y), y)
+        form = single_project_form(fam, k, (2023, 2024), _k1_form)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 2))
     return docs
 

@@ -18,8 +18,6 @@ from eval.corpus.content import DOMAINS, EFF, OUT, SAT, Domain, person, phone, r
 from eval.corpus.families import (
     Family,
     _evaluation_report,
-    distinct_projects,
-    first_domain,
     place_for,
     rng_for,
 )
@@ -34,7 +32,6 @@ from eval.corpus.families.common import (
     outcomes,
     pick_specs,
     project,
-    project_name,
     scored_criterion,
     total_score,
     value,
@@ -43,6 +40,7 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, target_block
 from eval.corpus.families.scoring import scored_criteria
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, Captioned, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import Outcome, fmt, fmt_short, pct, rnd
 from extractor.models import FundingLine, Indicator, Subtotal
@@ -169,11 +167,7 @@ def _m1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
 
 def m1() -> list[DocSpec]:
     fam = "m1"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_m1_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2022, 2023, 2024), _m1_form)
     blocks = _blocks(
         [f"{org.implementer}{year}年度项目支出绩效自评报告"],
         ["一、基本情况", *report_text(rng, org.implementer, 3)],
@@ -182,11 +176,7 @@ def m1() -> list[DocSpec]:
     )
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=False)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
-        form = _m1_form(rng, org, d, project_name(rng, d, org, y), y)
+        form = single_project_form(fam, k, (2023, 2024), _m1_form)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3))
     return docs
 
@@ -232,11 +222,7 @@ def _m2_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
 
 def m2() -> list[DocSpec]:
     fam = "m2"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2024, 2025))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_m2_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    _, org, year, forms = first_document_forms(fam, (2024, 2025), _m2_form)
     blocks = [
         cover([f"{org.implementer}{year}年单位预算"]),
         Para(["第三部分 项目支出绩效目标", "本单位纳入绩效目标管理的项目如下。"]),
@@ -244,11 +230,7 @@ def m2() -> list[DocSpec]:
     ]
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=False)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2024, 2025))
-        form = _m2_form(rng, org, d, project_name(rng, d, org, y), y)
+        form = single_project_form(fam, k, (2024, 2025), _m2_form)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 2))
     return docs
 
@@ -449,11 +431,7 @@ def _m4_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
 
 def m4() -> list[DocSpec]:
     fam = "m4"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_m4_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    _, org, year, forms = first_document_forms(fam, (2022, 2023), _m4_form)
     blocks = _blocks(
         [f"{org.county}{year}年度项目资金绩效自评报告"],
         [f"{org.department}组织开展了{year}年度项目资金绩效自评，自评表附后。"],
@@ -462,11 +440,7 @@ def m4() -> list[DocSpec]:
     )
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, repeat_header=True)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2022, 2023, 2024))
-        form = _m4_form(rng, org, d, project_name(rng, d, org, y), y)
+        form = single_project_form(fam, k, (2022, 2023, 2024), _m4_form)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form]))
     return docs
 

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import random
 
-from eval.corpus.content import DOMAINS, EFF, OUT, SAT, Domain, person, phone, report_text
+from eval.corpus.content import EFF, OUT, SAT, Domain, person, phone, report_text
 from eval.corpus.families import (
     Family,
     _department,
-    distinct_projects,
-    first_domain,
-    place_for,
     rng_for,
 )
 from eval.corpus.families.common import (
@@ -34,11 +31,9 @@ from eval.corpus.families.common import (
     goal_lines,
     indicator,
     merge_leading,
-    org_for,
     outcomes,
     pick_specs,
     project,
-    project_name,
     total_score,
     value,
     weigh,
@@ -46,6 +41,7 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.department import _dept_specs
 from eval.corpus.families.funds import FundRow, amount, parts, self_eval_block
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import Outcome, actual_cell, fmt, fmt_short, pct, target_cell
 from extractor.models import Indicator, Subtotal
@@ -202,11 +198,7 @@ def _n1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
 
 def n1() -> list[DocSpec]:
     fam = "n1"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_n1_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2022, 2023, 2024), _n1_form)
     blocks: list[Block] = [
         cover([f"{org.department}{year}年度项目支出绩效自评结果公开"]),
         Para(
@@ -221,11 +213,7 @@ def n1() -> list[DocSpec]:
     ]
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=False)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
-        form = _n1_form(rng, org, d, project_name(rng, d, org, y), y)
+        form = single_project_form(fam, k, (2023, 2024), _n1_form)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 2))
     return docs
 
@@ -588,11 +576,7 @@ def _n4_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
 
 def n4() -> list[DocSpec]:
     fam = "n4"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2024, 2025))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_n4_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    _, org, year, forms = first_document_forms(fam, (2024, 2025), _n4_form)
     blocks: list[Block] = [
         cover([f"{org.county}{year}年专项资金绩效目标"]),
         Para(
@@ -608,11 +592,7 @@ def n4() -> list[DocSpec]:
         blocks.append(form)
     docs = [DocSpec(f"{fam}-1", fam, True, blocks)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2024, 2025))
-        form = _n4_form(rng, org, d, project_name(rng, d, org, y), y)
+        form = single_project_form(fam, k, (2024, 2025), _n4_form)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3))
     return docs
 

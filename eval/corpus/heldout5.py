@@ -25,8 +25,6 @@ from eval.corpus.content import DOMAINS, Domain, person, phone, report_text
 from eval.corpus.families import (
     Family,
     _department,
-    distinct_projects,
-    first_domain,
     place_for,
     rng_for,
 )
@@ -42,7 +40,6 @@ from eval.corpus.families.common import (
     outcomes,
     pick_specs,
     project,
-    project_name,
     scored_criterion,
     total_score,
     value,
@@ -51,6 +48,7 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.department import _dept_specs
 from eval.corpus.families.funds import amount, parts, self_eval_block
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import Outcome, fmt, fmt_short, partition, pct, rnd, target_cell
 from extractor.models import ExpectedFlag, Indicator, Subtotal
@@ -556,11 +554,7 @@ def _p2_form(
 
 def p2() -> list[DocSpec]:
     fam = "p2"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_p2_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2023, 2024), _p2_form)
     blocks: list[Block] = [
         cover([f"{org.implementer}{year}年度项目支出绩效自评报告"]),
         Para(
@@ -576,11 +570,13 @@ def p2() -> list[DocSpec]:
     ]
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=False)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
-        form = _p2_form(rng, org, d, project_name(rng, d, org, y), y, silent=k == 3)
+        form = single_project_form(
+            fam,
+            k,
+            (2023, 2024),
+            _p2_form,
+            silent=k == 3,
+        )
         doc = DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3, repeat_header=k == 3)
         docs.append(doc)
     return docs
@@ -666,14 +662,13 @@ def _p3_form(
 
 def p3() -> list[DocSpec]:
     fam = "p3"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2024, 2025))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [
-        _p3_form(rng, org, d, n, year, P3_FUNDS[0], "万元")
-        for d, n in distinct_projects(rng, first, 2, year, org)
-    ]
+    _, org, year, forms = first_document_forms(
+        fam,
+        (2024, 2025),
+        _p3_form,
+        P3_FUNDS[0],
+        "万元",
+    )
     blocks: list[Block] = [
         cover([f"{org.county}{year}年上级转移支付资金绩效目标"]),
         Para(
@@ -689,12 +684,15 @@ def p3() -> list[DocSpec]:
         blocks.append(form)
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=False)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2024, 2025))
         unit = "元" if k == 2 else "万元"
-        form = _p3_form(rng, org, d, project_name(rng, d, org, y), y, P3_FUNDS[k - 1], unit)
+        form = single_project_form(
+            fam,
+            k,
+            (2024, 2025),
+            _p3_form,
+            P3_FUNDS[k - 1],
+            unit,
+        )
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3))
     return docs
 

@@ -34,8 +34,6 @@ from eval.corpus.content import (
 from eval.corpus.families import (
     Family,
     _department,
-    distinct_projects,
-    first_domain,
     place_for,
     rng_for,
 )
@@ -50,7 +48,6 @@ from eval.corpus.families.common import (
     outcomes,
     pick_specs,
     project,
-    project_name,
     scored_criterion,
     total_score,
     value,
@@ -58,6 +55,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, self_eval_block
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -465,11 +463,7 @@ def _q2_form(
 
 def q2() -> list[DocSpec]:
     fam = "q2"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [_q2_form(rng, org, d, n, year) for d, n in distinct_projects(rng, first, 2, year, org)]
+    rng, org, year, forms = first_document_forms(fam, (2022, 2023, 2024), _q2_form)
     blocks: list[Block] = [
         cover([f"{org.implementer}", f"{year}年度项目支出绩效自评报告"]),
         Para(
@@ -488,11 +482,14 @@ def q2() -> list[DocSpec]:
     doc.notes.append("two forms run on over the pages, headers not repeated")
     docs = [doc]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice([x for x in DOMAINS if sum(s.op == "≥" for s in x.specs) >= 4])
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
-        form = _q2_form(rng, org, d, project_name(rng, d, org, y), y, unmet=k == 2)
+        form = single_project_form(
+            fam,
+            k,
+            (2023, 2024),
+            _q2_form,
+            unmet=k == 2,
+            domains=[x for x in DOMAINS if sum(s.op == "≥" for s in x.specs) >= 4],
+        )
         docs.append(
             DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3, repeat_header=k == 3)
         )
@@ -563,14 +560,7 @@ def _q3_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int,
 
 def q3() -> list[DocSpec]:
     fam = "q3"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2024, 2025))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [
-        _q3_form(rng, org, d, n, year, "万元")
-        for d, n in distinct_projects(rng, first, 2, year, org)
-    ]
+    _, org, year, forms = first_document_forms(fam, (2024, 2025), _q3_form, "万元")
     blocks: list[Block] = [
         cover([f"{org.department}{year}年部门预算"]),
         Para(
@@ -586,12 +576,8 @@ def q3() -> list[DocSpec]:
         blocks += [Para([f"附件{i + 2}："]), form]
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=False)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2024, 2025))
         unit = "元" if k == 2 else "万元"
-        form = _q3_form(rng, org, d, project_name(rng, d, org, y), y, unit)
+        form = single_project_form(fam, k, (2024, 2025), _q3_form, unit)
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3))
     return docs
 

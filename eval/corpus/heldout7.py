@@ -24,8 +24,6 @@ from eval.corpus.content import DOMAINS, Domain, person, phone, report_text
 from eval.corpus.families import (
     Family,
     _department,
-    distinct_projects,
-    first_domain,
     place_for,
     rng_for,
 )
@@ -49,6 +47,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, self_eval_block
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -202,14 +201,12 @@ def _r1_form(
 
 def r1() -> list[DocSpec]:
     fam = "r1"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [
-        _r1_form(rng, org, d, n, year, bad_rate=False)
-        for d, n in distinct_projects(rng, first, 2, year, org)
-    ]
+    rng, org, year, forms = first_document_forms(
+        fam,
+        (2022, 2023, 2024),
+        _r1_form,
+        bad_rate=False,
+    )
     blocks: list[Block] = [
         cover([f"{org.implementer}{year}年度项目支出绩效自评报告"]),
         Para(
@@ -226,11 +223,13 @@ def r1() -> list[DocSpec]:
         blocks += [PageBreak(), Para([f"附表{i}"]), form]
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=True)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
-        form = _r1_form(rng, org, d, project_name(rng, d, org, y), y, bad_rate=k == 2)
+        form = single_project_form(
+            fam,
+            k,
+            (2023, 2024),
+            _r1_form,
+            bad_rate=k == 2,
+        )
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 2))
     return docs
 
@@ -741,14 +740,13 @@ def _r4_form(
 
 def r4() -> list[DocSpec]:
     fam = "r4"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [
-        _r4_form(rng, org, d, n.removeprefix(f"{year}年") + "专项资金", year, silent=False)
-        for d, n in distinct_projects(rng, first, 2, year, org)
-    ]
+    rng, org, year, forms = first_document_forms(
+        fam,
+        (2023, 2024),
+        lambda rng, org, d, n, year: _r4_form(
+            rng, org, d, n.removeprefix(f"{year}年") + "专项资金", year, silent=False
+        ),
+    )
     blocks: list[Block] = [
         cover([f"{org.department}", f"{year}年度专项资金绩效自评报告"]),
         Para(

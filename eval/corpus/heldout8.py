@@ -64,6 +64,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, parts, self_eval_block
+from eval.corpus.heldout_common import first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -228,14 +229,13 @@ def _s1_form(
 
 def s1() -> list[DocSpec]:
     fam = "s1"
-    rng = rng_for(fam, 1)
-    year = rng.choice((2022, 2023, 2024))
-    first = first_domain(rng, 2)
-    org = org_for(rng, first, place_for(fam, 1))
-    forms = [
-        _s1_form(rng, org, d, n, year, "政府性基金预算", bad_total=False)
-        for d, n in distinct_projects(rng, first, 2, year, org)
-    ]
+    rng, org, year, forms = first_document_forms(
+        fam,
+        (2022, 2023, 2024),
+        _s1_form,
+        "政府性基金预算",
+        bad_total=False,
+    )
     blocks: list[Block] = [
         cover([f"{org.implementer}", f"{year}年度政府性基金预算项目绩效自评报告"]),
         Para(
@@ -254,12 +254,15 @@ def s1() -> list[DocSpec]:
         blocks.append(form)
     docs = [DocSpec(f"{fam}-1", fam, True, blocks, landscape=True)]
     for k in (2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        y = rng.choice((2023, 2024))
         kind = "国有资本经营预算" if k == 2 else "政府性基金预算"
-        form = _s1_form(rng, org, d, project_name(rng, d, org, y), y, kind, bad_total=k == 2)
+        form = single_project_form(
+            fam,
+            k,
+            (2023, 2024),
+            _s1_form,
+            kind,
+            bad_total=k == 2,
+        )
         docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=k == 3))
     return docs
 

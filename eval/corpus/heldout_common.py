@@ -1,0 +1,76 @@
+"""What the held-out sets' generators share: how a project family draws its documents'
+organisations and projects, and how a score table adds up its level-2 weights.
+
+Each helper draws from the generator in the order the sets always did, so moving a set
+onto it leaves its documents byte for byte the same (`python -m eval.corpus check`)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+from eval.corpus.content import DOMAINS, Domain
+from eval.corpus.families import distinct_projects, first_domain, place_for, rng_for
+from eval.corpus.families.common import Org, org_for, project_name
+from eval.corpus.layout import Form
+from eval.corpus.values import rnd
+
+# A project form: (rng, organisation, domain, project name, year, *extra, **options) → the
+# form; the extra arguments are the family's own (a unit, an error to print …).
+ProjectForm = Callable[..., Form]
+
+
+class Criterion(Protocol):
+    """Anything a score table lists: a level-1 and a level-2 label."""
+
+    @property
+    def level1(self) -> str: ...
+
+    @property
+    def level2(self) -> str: ...
+
+
+def first_document_forms(
+    fam: str, years: Sequence[int], form_of: ProjectForm, *extra: object, **options: object
+) -> tuple[random.Random, Org, int, list[Form]]:
+    """Document 1 of a project family: one organisation's two projects of one year.
+    Returns the document's generator (the report text around the forms draws on), the
+    organisation, the year and the two forms."""
+    rng = rng_for(fam, 1)
+    year = rng.choice(years)
+    first = first_domain(rng, 2)
+    org = org_for(rng, first, place_for(fam, 1))
+    projects = distinct_projects(rng, first, 2, year, org)
+    forms = [form_of(rng, org, d, n, year, *extra, **options) for d, n in projects]
+    return rng, org, year, forms
+
+
+def single_project_form(
+    fam: str,
+    k: int,
+    years: Sequence[int],
+    form_of: ProjectForm,
+    *extra: object,
+    domains: Sequence[Domain] = DOMAINS,
+    **options: object,
+) -> Form:
+    """Document `k` (2, 3 …) of a project family: one project of another organisation."""
+    rng = rng_for(fam, k)
+    d = rng.choice(domains)
+    org = org_for(rng, d, place_for(fam, k))
+    y = rng.choice(years)
+    return form_of(rng, org, d, project_name(rng, d, org, y), y, *extra, **options)
+
+
+def level2_weights(
+    chosen: Iterable[Criterion], weights: Iterable[float], dec: int | None = None
+) -> dict[tuple[str, str], float]:
+    """Each (level 1, level 2) group's weight, the sum of its criteria's; rounded to `dec`
+    places at every step where a set prints it so."""
+    totals: dict[tuple[str, str], float] = {}
+    for c, w in zip(chosen, weights, strict=True):
+        key = (c.level1, c.level2)
+        added = totals.get(key, 0.0) + w
+        totals[key] = rnd(added, dec) if dec is not None else added
+    return totals
