@@ -48,7 +48,7 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.department import _dept_specs
 from eval.corpus.families.funds import amount, parts, self_eval_block
-from eval.corpus.heldout_common import first_document_forms, single_project_form
+from eval.corpus.heldout_common import first_document_forms, level2_weights, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import Outcome, fmt, fmt_short, partition, pct, rnd, target_cell
 from extractor.models import ExpectedFlag, Indicator, Subtotal
@@ -260,10 +260,7 @@ def _p1_form(
             scores.append(rnd(max(w - rng.choice((0.5, 1.0, 1.5)), w * 0.5), 2))
         else:
             scores.append(w)
-    level2_weight: dict[tuple[str, str], float] = {}
-    for p, w in zip(chosen, weights, strict=True):
-        key = (p.level1, p.level2)
-        level2_weight[key] = rnd(level2_weight.get(key, 0.0) + w, 2)
+    level2_weight = level2_weights(chosen, weights, 2)
     tb = TableBuilder(7)
     first = tb.next_row
     tb.row("一级指标", "二级指标", "三级指标", "评价要点", "评分标准", "分值", "得分")

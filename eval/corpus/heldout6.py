@@ -55,7 +55,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, self_eval_block
-from eval.corpus.heldout_common import first_document_forms, single_project_form
+from eval.corpus.heldout_common import first_document_forms, level2_weights, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -770,10 +770,7 @@ def _q4_form(
             scores.append(rnd(max(w - rng.choice((0.5, 1.0, 2.0)), w * 0.5), 2))
         else:
             scores.append(w)
-    level2_weight: dict[tuple[str, str], float] = {}
-    for m, w in zip(chosen, weights, strict=True):
-        key = (m.level1, m.level2)
-        level2_weight[key] = level2_weight.get(key, 0.0) + w
+    level2_weight = level2_weights(chosen, weights)
     tb = TableBuilder(9)
     first = tb.next_row
     tb.row(C("评价指标", 6), C("指标解释", 1, 2), C("评价标准", 1, 2), C("得分", 1, 2))

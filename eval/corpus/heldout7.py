@@ -47,7 +47,7 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, self_eval_block
-from eval.corpus.heldout_common import first_document_forms, single_project_form
+from eval.corpus.heldout_common import first_document_forms, level2_weights, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -476,10 +476,7 @@ def _r3_form(
     if over:  # one 得分 printed above its 权重
         bump = next(i for i, (w, s) in enumerate(zip(weights, scores, strict=True)) if s == w)
         scores[bump] = rnd(weights[bump] + 1, 2)
-    level2_weight: dict[tuple[str, str], float] = {}
-    for c, w in zip(chosen, weights, strict=True):
-        key = (c.level1, c.level2)
-        level2_weight[key] = level2_weight.get(key, 0.0) + w
+    level2_weight = level2_weights(chosen, weights)
     tb = TableBuilder(8)
     first = tb.next_row
     tb.row(
