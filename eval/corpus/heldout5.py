@@ -48,7 +48,12 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.department import _dept_specs
 from eval.corpus.families.funds import amount, parts, self_eval_block
-from eval.corpus.heldout_common import first_document_forms, level2_weights, single_project_form
+from eval.corpus.heldout_common import (
+    ProjectFunds,
+    first_document_forms,
+    level2_weights,
+    single_project_form,
+)
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import Outcome, fmt, fmt_short, partition, pct, rnd, target_cell
 from extractor.models import ExpectedFlag, Indicator, Subtotal
@@ -204,15 +209,10 @@ P1_SPLITS = (
 
 
 @dataclass
-class Funds:
-    """What the report states of the project's money (万元)."""
+class Funds(ProjectFunds):
+    """The project's money, and the budget first set (年初预算数) before it was adjusted."""
 
     initial: float
-    budget: float
-    received: float
-    received_rate: float
-    executed: float
-    execution_rate: float
 
 
 def _funds(rng: random.Random) -> Funds:
@@ -220,14 +220,7 @@ def _funds(rng: random.Random) -> Funds:
     initial = rnd(budget * rng.choice((1.0, rng.uniform(0.85, 0.98))), 2)
     received = budget if rng.random() < 0.5 else rnd(budget * rng.uniform(0.93, 0.99), 2)
     executed = rnd(received * rng.uniform(0.86, 1.0), 2)
-    return Funds(
-        initial,
-        budget,
-        received,
-        rnd(received / budget * 100, 2),
-        executed,
-        rnd(executed / budget * 100, 2),
-    )
+    return Funds(budget, received, executed, initial)
 
 
 def _p1_form(

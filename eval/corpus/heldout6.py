@@ -55,7 +55,13 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, self_eval_block
-from eval.corpus.heldout_common import first_document_forms, level2_weights, single_project_form
+from eval.corpus.heldout_common import ProjectFunds as Funds
+from eval.corpus.heldout_common import (
+    draw_funds,
+    first_document_forms,
+    level2_weights,
+    single_project_form,
+)
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -717,28 +723,8 @@ Q4_SPLITS = (
 )
 
 
-@dataclass
-class Funds:
-    """What the report states of the project's money (万元)."""
-
-    budget: float
-    received: float
-    received_rate: float
-    executed: float
-    execution_rate: float
-
-
 def _q4_funds(rng: random.Random) -> Funds:
-    budget = rnd(rng.uniform(80, 1500), 2)
-    received = budget if rng.random() < 0.6 else rnd(budget * rng.uniform(0.9, 0.99), 2)
-    executed = rnd(received * rng.uniform(0.85, 1.0), 2)
-    return Funds(
-        budget,
-        received,
-        rnd(received / budget * 100, 2),
-        executed,
-        rnd(executed / budget * 100, 2),
-    )
+    return draw_funds(rng, (80, 1500), all_received=0.6, received_low=0.9, executed_low=0.85)
 
 
 def _q4_form(

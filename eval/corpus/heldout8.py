@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 
 from eval.corpus.content import (
     DOMAINS,
@@ -64,7 +63,8 @@ from eval.corpus.families.common import (
 )
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, parts, self_eval_block
-from eval.corpus.heldout_common import first_document_forms, single_project_form
+from eval.corpus.heldout_common import ProjectFunds as Funds
+from eval.corpus.heldout_common import draw_funds, first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -669,23 +669,6 @@ S4_SPLITS = (
 S4_FIRMS = ("会计师事务所有限公司", "工程咨询有限公司", "财务咨询有限公司", "绩效评价中心")
 
 
-@dataclass
-class Funds:
-    """What the report states of the project's money (万元)."""
-
-    budget: float
-    received: float
-    executed: float
-
-    @property
-    def received_rate(self) -> float:
-        return rnd(self.received / self.budget * 100, 2)
-
-    @property
-    def execution_rate(self) -> float:
-        return rnd(self.executed / self.budget * 100, 2)
-
-
 def _s4_form(
     rng: random.Random, name: str, year: int, org: Org, funds: Funds, *, bad_subtotal: bool
 ) -> Form:
@@ -799,9 +782,7 @@ def s4() -> list[DocSpec]:
         org = org_for(rng, d, place_for(fam, k))
         year = rng.choice((2022, 2023, 2024))
         name = rng.choice(d.names).replace("{county}", org.county).removesuffix("项目")
-        budget = rnd(rng.uniform(80, 1500), 2)
-        received = budget if rng.random() < 0.5 else rnd(budget * rng.uniform(0.9, 0.99), 2)
-        funds = Funds(budget, received, rnd(received * rng.uniform(0.82, 1.0), 2))
+        funds = draw_funds(rng, (80, 1500), all_received=0.5, received_low=0.9, executed_low=0.82)
         form = _s4_form(rng, name, year, org, funds, bad_subtotal=k == 2)
         score = form.project.total.score or 0
         grade = "优" if score >= 90 else "良" if score >= 80 else "中"

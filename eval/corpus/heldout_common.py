@@ -1,5 +1,6 @@
 """What the held-out sets' generators share: how a project family draws its documents'
-organisations and projects, and how a score table adds up its level-2 weights.
+organisations and projects, what an evaluation report states of a project's money, and
+how a score table adds up its level-2 weights.
 
 Each helper draws from the generator in the order the sets always did, so moving a set
 onto it leaves its documents byte for byte the same (`python -m eval.corpus check`)."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from eval.corpus.content import DOMAINS, Domain
@@ -74,3 +76,39 @@ def level2_weights(
         added = totals.get(key, 0.0) + w
         totals[key] = rnd(added, dec) if dec is not None else added
     return totals
+
+
+@dataclass
+class ProjectFunds:
+    """What an evaluation report states of the project's money (万元): its budget, the
+    funds received and spent, and their rates against the budget."""
+
+    budget: float
+    received: float
+    executed: float
+
+    @property
+    def received_rate(self) -> float:
+        return rnd(self.received / self.budget * 100, 2)
+
+    @property
+    def execution_rate(self) -> float:
+        return rnd(self.executed / self.budget * 100, 2)
+
+
+def draw_funds(
+    rng: random.Random,
+    budget_range: tuple[float, float],
+    *,
+    all_received: float,
+    received_low: float,
+    executed_low: float,
+) -> ProjectFunds:
+    """A budget in `budget_range`; all of it received with chance `all_received`, else a
+    share from `received_low` to 0.99; a share from `executed_low` to 1 of that spent."""
+    budget = rnd(rng.uniform(*budget_range), 2)
+    received = (
+        budget if rng.random() < all_received else rnd(budget * rng.uniform(received_low, 0.99), 2)
+    )
+    executed = rnd(received * rng.uniform(executed_low, 1.0), 2)
+    return ProjectFunds(budget, received, executed)
