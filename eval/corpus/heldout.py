@@ -25,6 +25,7 @@ from eval.corpus.families.common import (
     project,
     project_name,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -120,16 +121,7 @@ def _h1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
         )
         for r in rows
     ]
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(["项目支出绩效自评情况表"], tb.build(), proj, subtitle=[f"评价年度：{year}年"])
 
 

@@ -30,6 +30,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -135,16 +136,7 @@ def _k1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
         tb.row(*cells)
     t_score = total_score([f_score, *(o.score for o in outs)])
     tb.row(C("总分", 5), "100", fmt_short(t_score), "")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         ["项目支出绩效自评表"],
         tb.build(),

@@ -33,6 +33,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -142,16 +143,7 @@ def _m1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
         tb.row(*cells)
     t_score = total_score([f_score, *(o.score for o in outs)])
     tb.row(C("合计", 6), "100", fmt_short(t_score), "")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         ["项目支出绩效目标自评表"],
         tb.build(),
@@ -416,16 +408,7 @@ def _m4_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
         tb.row(*cells)
     t_score = total_score([lines[0].score, *(o.score for o in outs)])
     tb.row(C("总计", 8), "100", fmt_short(t_score), "")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(["项目资金绩效自评表"], tb.build(), proj, subtitle=[f"（{year}年）"])
 
 

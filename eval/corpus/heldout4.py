@@ -34,6 +34,7 @@ from eval.corpus.families.common import (
     outcomes,
     pick_specs,
     project,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -172,16 +173,7 @@ def _n1_form(rng: random.Random, org: Org, domain: Domain, name: str, year: int)
         )
         for i, r in enumerate(rows)
     ]
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         ["项目支出绩效自评结果表"],
         tb.build(),

@@ -41,6 +41,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -516,16 +517,7 @@ def _p2_form(
         )
         for i, r in enumerate(rows)
     ]
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         ["项目支出绩效自评表"],
         tb.build(),

@@ -49,6 +49,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -444,16 +445,7 @@ def _q2_form(
         weight=10,
         score=f_score,
     )
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=[line],
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, [line], indicators, t_score)
     return Form(
         [],
         tb.build(),

@@ -41,6 +41,7 @@ from eval.corpus.families.common import (
     project,
     project_name,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -180,16 +181,7 @@ def _r1_form(
             )
         )
         notes.append("the total's 执行率 printed 2.4 points low (on purpose)")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         ["项目支出绩效自评表"],
         tb.build(),

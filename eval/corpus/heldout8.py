@@ -57,6 +57,7 @@ from eval.corpus.families.common import (
     project,
     project_name,
     scored_criterion,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -204,16 +205,7 @@ def _s1_form(
             )
         )
         notes.append("the 总分 score printed 1.5 above the sum of the scores (on purpose)")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, printed_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, printed_score)
     return Form(
         [],
         tb.build(),

@@ -282,6 +282,27 @@ def project(
     )
 
 
+def self_evaluation_project(
+    name: str,
+    year: int | None,
+    org: Org,
+    funding_lines: Sequence[FundingLine],
+    indicators: Sequence[Indicator],
+    score: float | None,
+) -> Project:
+    """A 项目支出绩效自评表's project: run by the organisation, scored out of 100."""
+    return project(
+        name,
+        "project_self_evaluation",
+        year,
+        org.department,
+        org.implementer,
+        funding_lines=funding_lines,
+        indicators=indicators,
+        total=(100, score),
+    )
+
+
 def total_score(values: Sequence[float | None], dec: int = 2) -> float:
     return rnd(sum(v for v in values if v is not None), dec)
 

@@ -19,6 +19,7 @@ from eval.corpus.families.common import (
     people,
     pick_specs,
     project,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -292,16 +293,7 @@ def numbered_form(
     lines = _lines(rows, "万元", initial=False)
     t_score = total_score([rows[0].score, *(o.score for o in outs)])
     tb.row(C("合计", 6), fmt_short(t_score), "100", "")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         title=["财政支出项目绩效自评表"],
         subtitle=[f"（{year}年）", "单位：万元"],
@@ -432,16 +424,7 @@ def special_fund_form(
         )
         for r in rows
     ]
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     notes = ["two indicator levels (level2 null); scores printed '9.5分'; empty 备注 column"]
     if ranged:
         notes.append(f"{ranged} range target(s) '90%-95%': number and unit null")

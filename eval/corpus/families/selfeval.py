@@ -17,6 +17,7 @@ from eval.corpus.families.common import (
     people,
     pick_specs,
     project,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -460,16 +461,7 @@ def gov_level_form(
     tb.mark_header(first, first + 1)
     t_score = total_score([o.score for o in outs], 1)
     tb.row(C("总分", 6), "100", fmt_short(t_score), "")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=lines,
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, lines, indicators, t_score)
     return Form(
         title=["项目绩效自评表"],
         subtitle=[f"（{year}年度）", "单位：万元"],

@@ -37,6 +37,7 @@ from eval.corpus.families.common import (
     pick_specs,
     project,
     project_name,
+    self_evaluation_project,
     total_score,
     value,
     weigh,
@@ -210,16 +211,7 @@ def fund_level_form(
         tb.row(*cells)
     t_score = total_score([rows[0].score, *(o.score for o in outs)])
     tb.row(C("合计", 6), "100", fmt_short(t_score), "", "")
-    proj = project(
-        name,
-        "project_self_evaluation",
-        year,
-        org.department,
-        org.implementer,
-        funding_lines=_lines(rows),
-        indicators=indicators,
-        total=(100, t_score),
-    )
+    proj = self_evaluation_project(name, year, org, _lines(rows), indicators, t_score)
     return Form(
         title=[f"{year}年度财政支出项目绩效自评表（{FUNDS[domain.key]}专项）"],
         subtitle=["单位：万元"],
