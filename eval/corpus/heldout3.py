@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import random
 
-from eval.corpus.content import DOMAINS, EFF, OUT, SAT, Domain, person, phone, report_text
+from eval.corpus.content import EFF, OUT, SAT, Domain, person, phone, report_text
 from eval.corpus.families import (
     Family,
     _evaluation_report,
-    place_for,
-    rng_for,
 )
 from eval.corpus.families.common import (
     Org,
@@ -28,7 +26,6 @@ from eval.corpus.families.common import (
     goal_lines,
     indicator,
     merge_leading,
-    org_for,
     outcomes,
     pick_specs,
     project,
@@ -41,7 +38,7 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, execution, parts, rate_of, target_block
 from eval.corpus.families.scoring import scored_criteria
-from eval.corpus.heldout_common import first_document_forms, single_project_form
+from eval.corpus.heldout_common import evaluated_project, first_document_forms, single_project_form
 from eval.corpus.layout import Block, C, Captioned, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import Outcome, fmt, fmt_short, pct, rnd
 from extractor.models import FundingLine, Indicator, Subtotal
@@ -281,11 +278,7 @@ def m3() -> list[DocSpec]:
     fam = "m3"
     docs = []
     for k in (1, 2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        year = rng.choice((2022, 2023, 2024))
-        name = rng.choice(d.names).replace("{county}", org.county).removesuffix("项目")
+        rng, org, year, name = evaluated_project(fam, k, (2022, 2023, 2024))
         form = _m3_form(rng, name, year, org.department, org.implementer)
         if k == 3:
             form.project.department = None

@@ -21,11 +21,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from eval.corpus.content import DOMAINS, Domain, person, phone, report_text
+from eval.corpus.content import Domain, person, phone, report_text
 from eval.corpus.families import (
     Family,
     _department,
-    place_for,
     rng_for,
 )
 from eval.corpus.families.common import (
@@ -36,7 +35,6 @@ from eval.corpus.families.common import (
     indicator,
     merge_leading,
     nature_of,
-    org_for,
     outcomes,
     pick_specs,
     project,
@@ -51,7 +49,9 @@ from eval.corpus.families.department import _dept_specs
 from eval.corpus.families.funds import amount, parts, self_eval_block
 from eval.corpus.heldout_common import (
     ProjectFunds,
+    evaluated_project,
     first_document_forms,
+    grade_of,
     level2_weights,
     single_project_form,
 )
@@ -332,7 +332,7 @@ def _p1_report(
     rng: random.Random, key: str, org: Org, name: str, year: int, form: Form, funds: Funds
 ) -> DocSpec:
     score = form.project.total.score or 0
-    grade = "优" if score >= 90 else "良" if score >= 80 else "中"
+    grade = grade_of(score)
     intro = [
         "一、项目概况",
         f"（一）项目主管部门为{org.department}，实施单位为{org.implementer}。",
@@ -368,11 +368,7 @@ def p1() -> list[DocSpec]:
     fam = "p1"
     docs = []
     for k in (1, 2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        year = rng.choice((2022, 2023, 2024))
-        name = rng.choice(d.names).replace("{county}", org.county).removesuffix("项目")
+        rng, org, year, name = evaluated_project(fam, k, (2022, 2023, 2024))
         if k == 3:  # the table alone: nothing names the year, the departments or the funds
             form = _p1_form(rng, name, None, None, None, None)
             docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=True))

@@ -34,7 +34,6 @@ from eval.corpus.content import (
 from eval.corpus.families import (
     Family,
     _department,
-    place_for,
     rng_for,
 )
 from eval.corpus.families.common import (
@@ -44,7 +43,6 @@ from eval.corpus.families.common import (
     goal_lines,
     indicator,
     merge_leading,
-    org_for,
     outcomes,
     pick_specs,
     project,
@@ -59,7 +57,9 @@ from eval.corpus.families.funds import amount, execution, parts, rate_of, self_e
 from eval.corpus.heldout_common import ProjectFunds as Funds
 from eval.corpus.heldout_common import (
     draw_funds,
+    evaluated_project,
     first_document_forms,
+    grade_of,
     level2_weights,
     single_project_form,
 )
@@ -790,17 +790,7 @@ def _q4_form(
         notes.append("合计 score printed 0.5 below the sum of the scores (on purpose)")
     lines = []
     if funds is not None:
-        lines.append(
-            funding(
-                "total",
-                "万元",
-                budget=funds.budget,
-                received=funds.received,
-                received_rate=funds.received_rate,
-                executed=funds.executed,
-                execution_rate=funds.execution_rate,
-            )
-        )
+        lines.append(funds.line())
         notes.append("funding line from the report's sentences (预算/到位/支出)")
     proj = project(
         name,
@@ -827,11 +817,7 @@ def q4() -> list[DocSpec]:
     fam = "q4"
     docs = []
     for k in (1, 2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        year = rng.choice((2022, 2023, 2024))
-        name = rng.choice(d.names).replace("{county}", org.county).removesuffix("项目")
+        rng, org, year, name = evaluated_project(fam, k, (2022, 2023, 2024))
         if k == 3:  # the score table alone, as an annex file
             form = _q4_form(rng, name, None, None, None, None)
             docs.append(DocSpec(f"{fam}-{k}", fam, True, [form], landscape=True))
@@ -839,7 +825,7 @@ def q4() -> list[DocSpec]:
         funds = _q4_funds(rng)
         form = _q4_form(rng, name, year, org.department, org.implementer, funds, error=k == 2)
         score = form.project.total.score or 0
-        grade = "优" if score >= 90 else "良" if score >= 80 else "中"
+        grade = grade_of(score)
         blocks: list[Block] = [
             cover([f"{name}项目", f"{year}年度绩效评价报告"]),
             Para(

@@ -52,6 +52,7 @@ from eval.corpus.heldout_common import ProjectFunds as Funds
 from eval.corpus.heldout_common import (
     draw_funds,
     first_document_forms,
+    grade_of,
     level2_weights,
     single_project_form,
 )
@@ -500,15 +501,7 @@ def _r3_form(
             )
         )
         notes.append("one 评价得分 printed 1 point above its 权重 (on purpose)")
-    line = funding(
-        "total",
-        "万元",
-        budget=funds.budget,
-        received=funds.received,
-        received_rate=funds.received_rate,
-        executed=funds.executed,
-        execution_rate=funds.execution_rate,
-    )
+    line = funds.line()
     notes.append("funding line from the report's sentences (预算/到位/支出)")
     proj = project(
         name,
@@ -545,7 +538,7 @@ def r3() -> list[DocSpec]:
         funds = _r3_funds(rng)
         form = _r3_form(rng, name, year, org.department, org.implementer, funds, over=k == 2)
         score = form.project.total.score or 0
-        grade = "优" if score >= 90 else "良" if score >= 80 else "中"
+        grade = grade_of(score)
         blocks: list[Block] = [
             cover([f"{name}", f"{year}年度财政支出绩效评价报告"]),
             Para(

@@ -65,7 +65,13 @@ from eval.corpus.families.common import (
 from eval.corpus.families.common import level1_totals as split_levels
 from eval.corpus.families.funds import amount, parts, self_eval_block
 from eval.corpus.heldout_common import ProjectFunds as Funds
-from eval.corpus.heldout_common import draw_funds, first_document_forms, single_project_form
+from eval.corpus.heldout_common import (
+    draw_funds,
+    evaluated_project,
+    first_document_forms,
+    grade_of,
+    single_project_form,
+)
 from eval.corpus.layout import Block, C, DocSpec, Form, PageBreak, Para, TableBuilder
 from eval.corpus.values import (
     Outcome,
@@ -736,15 +742,7 @@ def _s4_form(
     if flags:
         notes.append("the 过程 小计 score printed 1 point above its rows (on purpose)")
     notes.append("funding line from the report's sentences (预算/到位/支出)")
-    line = funding(
-        "total",
-        "万元",
-        budget=funds.budget,
-        received=funds.received,
-        received_rate=funds.received_rate,
-        executed=funds.executed,
-        execution_rate=funds.execution_rate,
-    )
+    line = funds.line()
     proj = project(
         name,
         "evaluation_scoring",
@@ -769,15 +767,11 @@ def s4() -> list[DocSpec]:
     fam = "s4"
     docs = []
     for k in (1, 2, 3):
-        rng = rng_for(fam, k)
-        d = rng.choice(DOMAINS)
-        org = org_for(rng, d, place_for(fam, k))
-        year = rng.choice((2022, 2023, 2024))
-        name = rng.choice(d.names).replace("{county}", org.county).removesuffix("项目")
+        rng, org, year, name = evaluated_project(fam, k, (2022, 2023, 2024))
         funds = draw_funds(rng, (80, 1500), all_received=0.5, received_low=0.9, executed_low=0.82)
         form = _s4_form(rng, name, year, org, funds, bad_subtotal=k == 2)
         score = form.project.total.score or 0
-        grade = "优" if score >= 90 else "良" if score >= 80 else "中"
+        grade = grade_of(score)
         firm = f"{org.city.removesuffix('市')}{rng.choice(S4_FIRMS)}"
         blocks: list[Block] = [
             cover([f"{name}项目绩效评价报告", f"（{year}年度）", firm]),

@@ -1,6 +1,6 @@
 """What the held-out sets' generators share: how a project family draws its documents'
-organisations and projects, what an evaluation report states of a project's money, and
-how a score table adds up its level-2 weights.
+organisations and projects, what an evaluation report states of a project's money and
+the grade it gives, and how a score table adds up its level-2 weights.
 
 Each helper draws from the generator in the order the sets always did, so moving a set
 onto it leaves its documents byte for byte the same (`python -m eval.corpus check`)."""
@@ -14,9 +14,10 @@ from typing import Protocol
 
 from eval.corpus.content import DOMAINS, Domain
 from eval.corpus.families import distinct_projects, first_domain, place_for, rng_for
-from eval.corpus.families.common import Org, org_for, project_name
+from eval.corpus.families.common import Org, funding, org_for, project_name
 from eval.corpus.layout import Form
 from eval.corpus.values import rnd
+from extractor.models import FundingLine
 
 # A project form: (rng, organisation, domain, project name, year, *extra, **options) → the
 # form; the extra arguments are the family's own (a unit, an error to print …).
@@ -65,6 +66,24 @@ def single_project_form(
     return form_of(rng, org, d, project_name(rng, d, org, y), y, *extra, **options)
 
 
+def evaluated_project(
+    fam: str, k: int, years: Sequence[int]
+) -> tuple[random.Random, Org, int, str]:
+    """Document `k` of an evaluation family: the document's generator, the organisation,
+    the year and the evaluated project's name (without the 项目 its name may end in)."""
+    rng = rng_for(fam, k)
+    d = rng.choice(DOMAINS)
+    org = org_for(rng, d, place_for(fam, k))
+    year = rng.choice(years)
+    name = rng.choice(d.names).replace("{county}", org.county).removesuffix("项目")
+    return rng, org, year, name
+
+
+def grade_of(score: float) -> str:
+    """An evaluation's grade (评价等级) for its total score."""
+    return "优" if score >= 90 else "良" if score >= 80 else "中"
+
+
 def level2_weights(
     chosen: Iterable[Criterion], weights: Iterable[float], dec: int | None = None
 ) -> dict[tuple[str, str], float]:
@@ -94,6 +113,18 @@ class ProjectFunds:
     @property
     def execution_rate(self) -> float:
         return rnd(self.executed / self.budget * 100, 2)
+
+    def line(self) -> FundingLine:
+        """The report's figures as the project's total funding line."""
+        return funding(
+            "total",
+            "万元",
+            budget=self.budget,
+            received=self.received,
+            received_rate=self.received_rate,
+            executed=self.executed,
+            execution_rate=self.execution_rate,
+        )
 
 
 def draw_funds(
