@@ -23,7 +23,6 @@ import threading
 import time
 from pathlib import Path
 
-import pymupdf
 import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,38 +31,10 @@ sys.path.insert(0, str(ROOT))
 from extractor.pipeline import extract_document  # noqa: E402
 from extractor.review import ReviewStore  # noqa: E402
 from extractor.review.web.app import create_app  # noqa: E402
-from tests.fixtures.make_pdfs import add_form_page, save_pdf, split_rows  # noqa: E402
+from tests.fixtures.make_pdfs import write_text_forms_pdf  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 PDF_SEEDS = ("000", "002")
-
-
-def _forms(text: str) -> list[tuple[list[str], list[str]]]:
-    """Every table block of a document with the plain lines printed just above it."""
-    blocks: list[tuple[list[str], list[str]]] = []
-    above: list[str] = []
-    rows: list[str] = []
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append(line)
-            continue
-        if rows:
-            blocks.append((above[-5:], rows))
-            above, rows = [], []
-        if line.strip():
-            above.append(line.strip())
-    if rows:
-        blocks.append((above[-5:], rows))
-    return blocks
-
-
-def _as_pdf(source: Path, target: Path) -> Path:
-    doc = pymupdf.open()
-    for title_lines, rows in _forms(source.read_text(encoding="utf-8")):
-        add_form_page(doc, split_rows(rows), title_lines=title_lines)
-    save_pdf(doc, target)
-    doc.close()
-    return target
 
 
 def build_store(folder: Path) -> tuple[ReviewStore, str]:
@@ -76,7 +47,7 @@ def build_store(folder: Path) -> tuple[ReviewStore, str]:
     pdf_id = ""
     for source in seeds:
         if source.name[:3] in PDF_SEEDS:
-            pdf = _as_pdf(source, folder / f"{source.stem}_pdf.pdf")
+            pdf = write_text_forms_pdf(source, folder / f"{source.stem}_pdf.pdf")
             result = extract_document(pdf)
             store.import_result(result, run=run)
             pdf_id = pdf_id or result.doc_id

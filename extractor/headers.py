@@ -235,10 +235,10 @@ def _columns(table: Table, first: int, last: int) -> list[Column]:
     _name_under_block_word(columns, grid, last)
     _order_levels([c for c in columns if c.how != "merged"])
     _spread_merged(columns, grid, first)
+    _weight_after_the_name(columns)
     for k, column in enumerate(columns):
         if column.how == "merged" and k:
             column.field = columns[k - 1].field
-    _weight_after_the_name(columns)
     _level_weights(columns)
     return columns
 
@@ -253,11 +253,7 @@ def _weight_after_the_name(columns: list[Column]) -> None:
             continue
         levels = [c.field for c in real[:k]]
         if levels.count("weight") >= 2 and len(label_key(after.label)) <= 4:
-            after.field, after.how = "weight", "order"
-            for follower in columns[after.index + 1 :]:
-                if follower.how != "merged":
-                    break
-                follower.field = "weight"
+            after.field, after.how = "weight", "order"  # its merged columns follow it
         return
 
 

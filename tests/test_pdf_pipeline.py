@@ -6,42 +6,14 @@ with merged cells), then scored against the same golden files as the text versio
 
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from eval.harness import DocumentInput, score_documents
 from extractor.models import GoldenDocument
 from extractor.pipeline import extract_document
-from tests.fixtures.make_pdfs import add_form_page, save_pdf, split_rows
+from tests.fixtures.make_pdfs import write_text_forms_pdf
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-
-
-def _forms(text: str) -> list[tuple[list[str], list[str]]]:
-    """Every table block of a document with the plain lines printed just above it."""
-    blocks: list[tuple[list[str], list[str]]] = []
-    above: list[str] = []
-    rows: list[str] = []
-    for line in text.splitlines():
-        if "\t" in line:
-            rows.append(line)
-            continue
-        if rows:
-            blocks.append((above[-5:], rows))
-            above, rows = [], []
-        if line.strip():
-            above.append(line.strip())
-    if rows:
-        blocks.append((above[-5:], rows))
-    return blocks
-
-
-def _as_pdf(source: Path, target: Path) -> None:
-    doc = pymupdf.open()
-    for title_lines, rows in _forms(source.read_text(encoding="utf-8")):
-        add_form_page(doc, split_rows(rows), title_lines=title_lines)
-    save_pdf(doc, target)
-    doc.close()
 
 
 @pytest.mark.parametrize("prefix", ["000", "002"])
@@ -49,7 +21,7 @@ def test_pdf_version_scores_like_the_text(prefix: str, tmp_path: Path) -> None:
     (source,) = (GOLDEN / "docs").glob(f"{prefix}_*.txt")
     golden = GoldenDocument.model_validate_json((GOLDEN / f"{source.stem}.json").read_text("utf-8"))
     pdf = tmp_path / f"{source.stem}.pdf"
-    _as_pdf(source, pdf)
+    write_text_forms_pdf(source, pdf)
 
     from_text = extract_document(source)
     from_pdf = extract_document(pdf)

@@ -49,16 +49,25 @@ def match_title(line: Line) -> Title | None:
     key = squash(normalize_text(line.raw).text)
     if len(key) > _MAX_TITLE or "决算" not in key:
         return None
+    numbered = _numbered(key)
+    if numbered is not None:
+        title, number, continued = numbered
+        return Title(number, title, continued, line)
+    bare = _bare(key)
+    if bare is not None:  # numbered later, by its place among the tables (`find_regions`)
+        return Title(0, bare.title, bare.continued, line)
+    return None
+
+
+def _numbered(key: str) -> tuple[str, int, bool] | None:
+    """(title as printed, N, continued) of a "(表N)" title, or None."""
     for pattern in (_TITLE_AFTER, _TITLE_BEFORE):
         m = pattern.match(key)
         if m:
             continued = any(m.group(g) for g in ("cont", "cont2", "cont3"))
             raw = m.groupdict().get("num") or m.group("num2")
             number = int(raw) if raw.isdigit() else _NUMERALS.index(raw) + 1
-            return Title(number, m.group("title"), continued, line)
-    bare = read_title(line.raw)
-    if bare is not None:  # numbered later, by its place among the tables (`find_regions`)
-        return Title(0, bare.title, bare.continued, line)
+            return m.group("title"), number, continued
     return None
 
 
@@ -165,21 +174,21 @@ def read_title(text: str) -> TitleText | None:
     titles ("收入支出决算总表", "2024年度财政拨款“三公”经费支出决算表（续）") whose words name
     one of the template's tables (`lookup.table_kind`). A department's heading over all
     the tables ("XX局2024年度部门决算表") names none of them and is not a title."""
-    from extractor.accounts.lookup import table_kind
-
     key = squash(normalize_text(text).text)
     if not key or len(key) > _MAX_TITLE or "决算" not in key:
         return None
-    for pattern in (_TITLE_AFTER, _TITLE_BEFORE):
-        m = pattern.match(key)
-        if m:
-            continued = any(m.group(g) for g in ("cont", "cont2", "cont3"))
-            raw = m.groupdict().get("num") or m.group("num2")
-            number = int(raw) if raw.isdigit() else _NUMERALS.index(raw) + 1
-            title = _PREFIX_UP_TO_YEAR.sub("", m.group("title"))
-            return TitleText(title, number, continued)
-    key = _LEADING_NUMBERING.sub("", key)
-    m = _BARE.match(key)
+    numbered = _numbered(key)
+    if numbered is not None:
+        title, number, continued = numbered
+        return TitleText(_PREFIX_UP_TO_YEAR.sub("", title), number, continued)
+    return _bare(key)
+
+
+def _bare(key: str) -> TitleText | None:
+    """A title without 表N whose words name one of the template's tables."""
+    from extractor.accounts.lookup import table_kind
+
+    m = _BARE.match(_LEADING_NUMBERING.sub("", key))
     if m is None:
         return None
     title = _PREFIX_UP_TO_YEAR.sub("", m.group("title"))

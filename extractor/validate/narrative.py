@@ -532,11 +532,11 @@ _SPENDING_RATE = (
 _NOT_A_BASE = re.compile(r"支出|使用|执行|决算|结余|节余|截至")
 
 
-def _rate_operands(unit: ProseUnit, kind: str, pos: int) -> tuple[Figure, Figure] | None:
-    """(numerator, base) of "…率 P%" at `pos`: the rate's own amount in its clause (up
-    to "；" or "。") and the nearest earlier amount named as a base (预算, 总金额, 到位 …),
-    in the clause or before it in the passage ("预算资金 300 万元 … 截至 12 月 31 日，支出
-    289.5 万元，执行率 96.5%")."""
+def _rate_operands(unit: ProseUnit, kind: str, pos: int) -> tuple[Figure, list[Figure]] | None:
+    """(numerator, bases) of "…率 P%" at `pos`: the rate's own amount in its clause (up
+    to "；" or "。") and the earlier amounts named as a base (预算, 总金额, 到位 …), nearest
+    first, in the clause or before it in the passage ("预算资金 300 万元 … 截至 12 月 31 日，
+    支出 289.5 万元，执行率 96.5%"); with none named, the clause's first amount."""
     own, base_words = _RATE_PARTS.get(kind, _SPENDING_RATE)
     start, _ = sentence_bounds(unit.text, pos, "。；;")
     money = [f for f in unit.figures if f.kind == "money" and f.start < pos]
@@ -544,49 +544,36 @@ def _rate_operands(unit: ProseUnit, kind: str, pos: int) -> tuple[Figure, Figure
     if not clause:
         return None
     numerator = next((f for f in reversed(clause) if re.search(own, f.label)), clause[-1])
-    for figure in reversed(money):
-        if figure.start >= numerator.start:
-            continue
-        if re.search(base_words, figure.label) and not _NOT_A_BASE.search(figure.label):
-            return numerator, figure
-    earlier = [f for f in clause if f.start < numerator.start]
-    return (numerator, earlier[0]) if earlier else None
-
-
-def _other_bases(unit: ProseUnit, kind: str, numerator: Figure) -> list[Figure]:
-    """Every earlier amount of the passage named as a base of the rate: a rate that
-    agrees with one of them is right (预算 300.71, 到位 273.86, 支出 221.28, 预算执行率
-    73.59 % = 221.28 / 300.71)."""
-    _, base_words = _RATE_PARTS.get(kind, _SPENDING_RATE)
-    return [
+    bases = [
         f
-        for f in unit.figures
-        if f.kind == "money"
-        and f.start < numerator.start
+        for f in reversed(money)
+        if f.start < numerator.start
         and re.search(base_words, f.label)
         and not _NOT_A_BASE.search(f.label)
     ]
+    earlier = [f for f in clause if f.start < numerator.start]
+    if not bases and not earlier:
+        return None
+    return numerator, bases or earlier[:1]
 
 
 def check_named_rate(ctx: Context, emitter: _Emitter, unit: ProseUnit) -> None:
     """ "总金额 1848.87 万元 … 使用 1643.99 万元，使用率 88.92%": the rate is its own
-    amount over its base (`_rate_operands`). A rate with only its base before it
+    amount over one of its bases (`_rate_operands`). A rate with only its base before it
     ("总金额 X 万元，到位率 100%") says nothing checkable."""
     rule = "narrative.rate"
     for match in _NAMED_RATE.finditer(unit.text):
         operands = _rate_operands(unit, match.group(1), match.start())
         if operands is None:
             continue
-        numerator, base = operands
+        numerator, bases = operands
         printed = float(match.group(2))
         ctx.ran()
-        if _ratio_agrees(printed, numerator.in_wan(), base.in_wan()):
+        # a rate of any of its bases is right: 预算执行率 of the 预算, though a 到位 amount
+        # is printed nearer
+        if any(_ratio_agrees(printed, numerator.in_wan(), b.in_wan()) for b in bases):
             continue
-        if any(
-            _ratio_agrees(printed, numerator.in_wan(), b.in_wan())
-            for b in _other_bases(unit, match.group(1), numerator)
-        ):
-            continue  # 预算执行率 of the 预算, though a 到位 amount is printed nearer
+        base = bases[0]
         exact = numerator.in_wan() / base.in_wan() * 100 if base.value else float("nan")
         emitter.emit(
             rule,

@@ -658,6 +658,9 @@ class FundingReader:
                 i += 1
                 continue
             skip = self._sub_header(rows, i, columns)
+            if "initial_budget" in columns.values() and "budget" not in columns.values():
+                # the only budget a form prints (年初预算 | 执行数) is its budget
+                columns = {c: "budget" if f == "initial_budget" else f for c, f in columns.items()}
             unit = self._unit(
                 [c.text for c in rows[i].covering if c is not None]
                 + [c.text for r in rows[max(0, i - 2) : i] for c in r.own_cells()]
@@ -761,15 +764,11 @@ class FundingReader:
                 found[cell.col] = m
         # a near miss (预算执行 ≈ 预算执行数, the block's label) loses to a column that
         # names the same field exactly (全年执行数)
-        best = {
-            f: max(m.score for m in found.values() if m.meaning == f)
-            for f in {m.meaning for m in found.values()}
-        }
+        best: dict[str, float] = {}
+        for m in found.values():
+            best[m.meaning] = max(best.get(m.meaning, 0.0), m.score)
         columns = {col: m.meaning for col, m in found.items() if m.score >= best[m.meaning]}
         fields = set(columns.values())
-        if "initial_budget" in fields and "budget" not in fields:
-            # the only budget a form prints (年初预算 | 执行数) is its budget
-            columns = {c: "budget" if f == "initial_budget" else f for c, f in columns.items()}
         if len(columns) >= 2 and fields & _AMOUNTS:
             return columns
         return None
